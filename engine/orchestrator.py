@@ -1,0 +1,112 @@
+"""The engine's front door: each method is one command in one database transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import commands, definitions, external_tasks, messages
+from engine.errors import Conflict
+from store.db import Store
+from store.models import ExternalTask
+
+
+class Orchestrator:
+    """Runs commands against one store; web pages, workers and timers all go through it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work; a concurrent change to the same case surfaces as Conflict."""
+        try:
+            with self.store.unit_of_work() as session:
+                yield session
+        except StaleDataError as error:
+            raise Conflict("the case was changed by another command at the same time") from error
+        except IntegrityError as error:
+            raise Conflict(f"a concurrent command got there first: {error.orig}") from error
+
+    def deploy(self, documents: dict[str, bytes], actor: str = "system"):
+        with self.transaction() as session:
+            return definitions.deploy(session, documents, actor)
+
+    def start_case(
+        self,
+        key: str,
+        business_key: str | None = None,
+        variables: dict[str, Any] | None = None,
+        actor: str = "system",
+    ) -> str:
+        with self.transaction() as session:
+            return commands.start_case(session, key, business_key, variables or {}, actor)
+
+    def complete_user_task(self, task_id: str, data: dict[str, Any], actor: str) -> str:
+        with self.transaction() as session:
+            return commands.complete_user_task(session, task_id, data, actor)
+
+    def fetch_and_lock(
+        self, worker_id: str, topics: list[str], lock_duration: timedelta, max_tasks: int = 1
+    ) -> list[ExternalTask]:
+        with self.transaction() as session:
+            return external_tasks.fetch_and_lock(session, worker_id, topics, lock_duration, max_tasks)
+
+    def complete_external_task(self, task_id: str, worker_id: str, variables: dict[str, Any]) -> str:
+        with self.transaction() as session:
+            return external_tasks.complete(session, task_id, worker_id, variables)
+
+    def fail_external_task(
+        self,
+        task_id: str,
+        worker_id: str,
+        message: str,
+        details: str | None = None,
+        retries: int | None = None,
+        retry_timeout: timedelta | None = None,
+    ) -> None:
+        with self.transaction() as session:
+            external_tasks.failure(session, task_id, worker_id, message, details, retries, retry_timeout)
+
+    def bpmn_error(
+        self,
+        task_id: str,
+        worker_id: str,
+        code: str,
+        message: str = "",
+        variables: dict[str, Any] | None = None,
+    ) -> str:
+        with self.transaction() as session:
+            return external_tasks.bpmn_error(session, task_id, worker_id, code, message, variables)
+
+    def extend_lock(self, task_id: str, worker_id: str, duration: timedelta) -> None:
+        with self.transaction() as session:
+            external_tasks.extend_lock(session, task_id, worker_id, duration)
+
+    def unlock(self, task_id: str) -> None:
+        with self.transaction() as session:
+            external_tasks.unlock(session, task_id)
+
+    def retry_incident(self, incident_id: int, retries: int = 1, actor: str = "system") -> None:
+        with self.transaction() as session:
+            external_tasks.retry_incident(session, incident_id, retries, actor)
+
+    def correlate_message(
+        self,
+        name: str,
+        variables: dict[str, Any] | None = None,
+        business_key: str | None = None,
+        case_id: str | None = None,
+        correlation_keys: dict[str, Any] | None = None,
+        actor: str = "system",
+    ) -> str:
+        with self.transaction() as session:
+            return messages.correlate(
+                session, name, variables or {}, actor, business_key, case_id, correlation_keys
+            )

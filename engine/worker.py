@@ -1,0 +1,92 @@
+"""The worker interface: register a plain function for a topic with a decorator.
+
+The function's parameters are the process variables it reads; the dict it returns
+is what it writes. It ends in one of three ways, named in BPMN terms: it returns
+(success), it raises `BpmnError` (a business error the diagram catches), or it
+raises anything else (a technical failure, retried with backoff, then an incident).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import UnknownTopic
+
+
+class BpmnError(Exception):
+    """A business error for the diagram's error boundary event to catch."""
+
+    def __init__(self, code: str, message: str = "", variables: dict[str, Any] | None = None):
+        super().__init__(message or code)
+        self.code = code
+        self.message = message
+        self.variables = variables or {}
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    """What a worker may know about the task besides its variables."""
+
+    task_id: str
+    case_id: str
+    business_key: str | None
+    topic: str
+    attempt: int
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A worker function registered for one topic."""
+
+    topic: str
+    function: Callable[..., dict[str, Any] | None]
+    reads: tuple[str, ...]
+    wants_context: bool
+
+    def __call__(self, variables: dict[str, Any], context: TaskContext) -> dict[str, Any]:
+        arguments = {name: variables.get(name) for name in self.reads}
+        if self.wants_context:
+            arguments["context"] = context
+        result = self.function(**arguments)
+        if result is None:
+            return {}
+        if not isinstance(result, dict):
+            raise TypeError(f"worker for {self.topic!r} returned {type(result).__name__}, not a dict")
+        return result
+
+
+@dataclass
+class WorkerRegistry:
+    """The topics this process serves and the function for each."""
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+    def topic(self, name: str) -> Callable:
+        """Register the decorated function as the worker of topic `name`."""
+
+        def register(function: Callable) -> Callable:
+            if name in self.handlers:
+                raise UnknownTopic(f"topic {name!r} is registered twice ({function.__qualname__})")
+            parameters = inspect.signature(function).parameters
+            reads = tuple(p for p in parameters if p != "context")
+            self.handlers[name] = Handler(name, function, reads, "context" in parameters)
+            return function
+
+        return register
+
+    def include(self, other: WorkerRegistry) -> None:
+        """Add every topic of `other`; a topic registered twice fails."""
+        for name, handler in other.handlers.items():
+            if name in self.handlers:
+                raise UnknownTopic(f"topic {name!r} is registered twice")
+            self.handlers[name] = handler
+
+    def require(self, topics: set[str]) -> None:
+        """Fail with a clear message if a diagram topic has no worker."""
+        missing = sorted(topics - set(self.handlers))
+        if missing:
+            raise UnknownTopic(f"no worker is registered for topic(s): {', '.join(missing)}")

@@ -1,0 +1,163 @@
+"""Tables of the orchestrator: definitions, cases, their projections and history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# BIGINT on PostgreSQL, INTEGER (so it is the rowid alias) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every licflow table."""
+
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class ProcessDefinition(Base):
+    """One deployed version of a process; its parsed spec is shared by all its cases."""
+
+    __tablename__ = "process_definitions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str | None] = mapped_column(String(400))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[dict[str, Any]]  # file name -> XML text of every file deployed together
+    spec: Mapped[str] = mapped_column(Text)  # serialized SpiffWorkflow spec, stored once
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(200))
+
+
+class Case(Base):
+    """One running or finished process instance."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    business_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed
+    state: Mapped[str] = mapped_column(Text)  # serialized workflow without its spec
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class ExternalTask(Base):
+    """A service task waiting for, or locked by, a worker of its topic."""
+
+    __tablename__ = "external_tasks"
+    __table_args__ = (Index("ix_external_tasks_fetch", "topic", "status", "available_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # available, locked, incident
+    available_at: Mapped[datetime]  # not fetched before this (retry backoff)
+    lock_owner: Mapped[str | None] = mapped_column(String(200))
+    lock_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retries: Mapped[int | None] = mapped_column(Integer)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_details: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Timer(Base):
+    """A timer event waiting in a case, with its due time."""
+
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled
+    fired_at: Mapped[datetime | None]
+
+
+class UserTask(Base):
+    """A user task projected for fast task lists."""
+
+    __tablename__ = "user_tasks"
+    __table_args__ = (Index("ix_user_tasks_list", "status", "due_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(20))  # open, completed, cancelled
+    candidate_groups: Mapped[str | None] = mapped_column(String(400))  # ",a,b," for LIKE
+    candidate_users: Mapped[str | None] = mapped_column(String(400))
+    assignee: Mapped[str | None] = mapped_column(String(200), index=True)
+    form_key: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class MessageSubscription(Base):
+    """A message catch event a case is waiting on."""
+
+    __tablename__ = "message_subscriptions"
+    __table_args__ = (Index("ix_message_subscriptions_name", "message_name"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(200))
+    message_name: Mapped[str] = mapped_column(String(200))
+
+
+class Incident(Base):
+    """A failure that needs a person: an external task out of retries, a broken step."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    external_task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class HistoryEvent(Base):
+    """One append-only entry of a case's history: who did what, when, with which data."""
+
+    __tablename__ = "history_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(60))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]]
