@@ -217,7 +217,7 @@ def _build_year(year: int, overrides: Overrides) -> _Year:
     return _Year(days_off, worked_weekend)
 
 
-def _library_reason(library: holidays.HolidayBase, day: date, transfers: dict[date, date]):
+def _library_reason(library: holidays.HolidayBase, day: date, transfers: dict[date, date]) -> str:
     if day in transfers:
         worked = transfers[day]
         return f"day off by transfer: from {worked:%A} {worked.isoformat()} ({_LIBRARY})"

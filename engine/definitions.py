@@ -116,3 +116,34 @@ def specs_of(definition: ProcessDefinition) -> tuple:
     if cache_key not in _SPECS:
         _SPECS[cache_key] = load_spec(definition.spec)
     return _SPECS[cache_key]
+
+
+def topics_in_use(session: Session) -> set[str]:
+    """Return the external-task topics of the newest definitions and of running cases."""
+    from sqlalchemy import or_
+
+    from engine.parser import ExternalServiceTask
+    from store.models import Case
+
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    running = select(Case.definition_id).where(Case.status == "running").distinct()
+    rows = session.scalars(
+        select(ProcessDefinition).where(
+            or_(
+                ProcessDefinition.id.in_(running),
+                select(newest.c.key)
+                .where(newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version)
+                .exists(),
+            )
+        )
+    )
+    topics: set[str] = set()
+    for definition in rows:
+        spec, subprocess_specs = specs_of(definition)
+        for process in [spec, *subprocess_specs.values()]:
+            topics |= {t.topic for t in process.task_specs.values() if isinstance(t, ExternalServiceTask)}
+    return topics

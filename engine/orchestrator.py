@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,6 +34,11 @@ class Orchestrator:
             raise Conflict("the case was changed by another command at the same time") from error
         except IntegrityError as error:
             raise Conflict(f"a concurrent command got there first: {error.orig}") from error
+
+    def ping(self) -> None:
+        """Check that the database answers."""
+        with self.transaction() as session:
+            session.execute(text("SELECT 1"))
 
     def deploy(self, documents: dict[str, bytes], actor: str = "system"):
         with self.transaction() as session:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import clock, waits
+from engine.errors import ProcessError
 from engine.scripting import evaluate
 from store.models import ExternalTask, Incident, MessageSubscription, Timer, UserTask
 
@@ -69,7 +70,11 @@ def _evaluated(workflow, task, expression: str | None):
         return None
     if "${" not in expression:
         return expression
-    return evaluate(workflow, task, expression)
+    try:
+        return evaluate(workflow, task, expression)
+    except Exception as error:  # the diagram's expression, not licflow, is at fault
+        raise ProcessError(f"{task.task_spec.bpmn_id}: cannot evaluate {expression!r}: {error}",
+                           task.task_spec.bpmn_id) from error
 
 
 def _due_at(workflow, task, expression: str | None) -> datetime | None:

@@ -89,9 +89,7 @@ def test_saturday_4_may_2024_was_worked_for_wednesday_8_may():
 
 def test_sunday_5_january_2025_was_worked_for_friday_3_january():
     assert is_working_day(D("2025-01-05"))
-    assert non_working_day_reason(D("2025-01-03")).startswith(
-        "day off by transfer: from Sunday 2025-01-05"
-    )
+    assert non_working_day_reason(D("2025-01-03")).startswith("day off by transfer: from Sunday 2025-01-05")
 
 
 def test_constitution_day_is_30_august_until_2025_none_in_2026_and_15_march_from_2027():
@@ -242,9 +240,7 @@ def test_registration_on_a_day_off_is_refused():
 
 
 @pytest.mark.parametrize(("term", "notice_day", "hearing_day"), [(5, 2, 4), (10, 7, 9)])
-def test_hearing_notice_and_hearing_fall_on_the_working_days_of_the_regulation(
-    term, notice_day, hearing_day
-):
+def test_hearing_notice_and_hearing_fall_on_the_working_days_of_the_regulation(term, notice_day, hearing_day):
     registered_on = D("2025-03-26")
     due = statutory_due(registered_on, term)
     notice = hearing_notice_latest(due)
@@ -332,9 +328,7 @@ def test_an_override_day_off_and_working_saturday_apply_on_top_of_the_library(
     assert decreed_calendar.non_working_day_reason(D("2025-12-31")) == f"override: {DECREE}"
     assert decreed_calendar.is_working_day(D("2025-12-27"))
     assert decreed_calendar.version == f"holidays-{holidays.__version__}+overrides-test-7"
-    assert CalendarDay(D("2025-12-27"), True, f"override: {DECREE}") in (
-        decreed_calendar.year_listing(2025)
-    )
+    assert CalendarDay(D("2025-12-27"), True, f"override: {DECREE}") in (decreed_calendar.year_listing(2025))
 
 
 def test_a_deadline_records_the_overridden_calendar(decreed_calendar):

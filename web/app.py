@@ -1,0 +1,23 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from engine.orchestrator import Orchestrator
+
+
+def create_app(orchestrator: Orchestrator, test_config: dict | None = None) -> Flask:
+    """Build the app around an orchestrator; blueprints are registered here."""
+    app = Flask(__name__)
+    app.config.from_mapping(SECRET_KEY="dev-only-change-me", API_TOKENS={})
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.extensions["licflow"] = orchestrator
+
+    from web import engine_api, errors, health
+
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(engine_api.bp)
+    return app
