@@ -61,7 +61,10 @@ def release_expired_locks(session: Session, now: datetime) -> int:
         )
     )
     for task in expired:
-        _record_failure(session, task, f"the lock of {task.lock_owner} expired", None, None, now)
+        # the lock duration was the wait: available again at once, one retry fewer
+        _record_failure(
+            session, task, f"the lock of {task.lock_owner} expired", None, None, now, timedelta(0)
+        )
     return len(expired)
 
 

@@ -73,8 +73,9 @@ def _evaluated(workflow, task, expression: str | None):
     try:
         return evaluate(workflow, task, expression)
     except Exception as error:  # the diagram's expression, not licflow, is at fault
-        raise ProcessError(f"{task.task_spec.bpmn_id}: cannot evaluate {expression!r}: {error}",
-                           task.task_spec.bpmn_id) from error
+        raise ProcessError(
+            f"{task.task_spec.bpmn_id}: cannot evaluate {expression!r}: {error}", task.task_spec.bpmn_id
+        ) from error
 
 
 def _due_at(workflow, task, expression: str | None) -> datetime | None:

@@ -17,9 +17,7 @@ from store.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAMS = ROOT / "tests" / "diagrams"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "LICFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+POSTGRES_ADMIN_URL = os.environ.get("LICFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def _postgres_available() -> bool:

@@ -101,9 +101,7 @@ def browser():
     except ImportError:
         skip_or_fail("Python package 'playwright' missing: run `.venv/bin/pip install playwright`")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

@@ -1,0 +1,54 @@
+# licflow: the two commands a fresh machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench deps system-deps clean
+
+## run: install, migrate, deploy bpmn/ and serve on http://127.0.0.1:8080
+run: deps
+	$(BIN)/licflow init
+	$(BIN)/licflow serve
+
+## test: install everything the tests need, lint, then run the suite on SQLite and PostgreSQL
+test: deps lint
+	$(BIN)/pytest -q
+
+## lint: ruff, the import-direction contracts and bpmnlint on every diagram
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	npm run --silent lint:bpmn
+
+## bench: benchmarks, printed as tables
+bench: deps
+	$(BIN)/python -m bench
+
+deps: $(STAMP) node_modules/.installed system-deps
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+## system-deps: Debian's chromium for the browser tests (installed when missing and run as root)
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' for the browser tests"; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache
