@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` prints tables; ratios are against a baseline of the same run."""

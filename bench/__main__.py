@@ -1,0 +1,6 @@
+"""Run every benchmark and print its table."""
+
+from bench import engine_commands
+
+if __name__ == "__main__":
+    engine_commands.main()
