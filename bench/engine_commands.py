@@ -61,7 +61,7 @@ def run(orchestrator: Orchestrator) -> dict[str, list[float]]:
         _timed(
             times["complete user"], orchestrator.complete_user_task, review.id, {"approved": True}, "bench"
         )
-        _timed(times["correlate"], orchestrator.correlate_message, "answer", {}, None, key)
+        _timed(times["correlate"], orchestrator.correlate_message, "answer", {}, key)
     return times
 
 
