@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 
 from werkzeug.serving import make_server
@@ -25,7 +27,9 @@ class Server:
         app = create_app(orchestrator, {"SECRET_KEY": settings.secret_key, "API_TOKENS": api_tokens})
         self.http = make_server(settings.host, settings.port, app, threaded=True)
         self.timers = TimerService(orchestrator.store)
-        self.workers = WorkerLoop(orchestrator.store, registry, worker_id=f"serve-{settings.port}")
+        self.workers = WorkerLoop(
+            orchestrator.store, registry, worker_id=f"serve-{socket.gethostname()}-{os.getpid()}"
+        )
         self.has_workers = bool(registry.handlers)
         self._stopped = threading.Event()
 

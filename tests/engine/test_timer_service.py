@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -23,7 +23,7 @@ def waiting_review(orchestrator):
 
 
 def test_the_next_due_time_is_the_earliest_waiting_timer(orchestrator, waiting_review):
-    assert next_due_at(orchestrator.store) == datetime(2030, 1, 1, 9, 0, tzinfo=timezone.utc)
+    assert next_due_at(orchestrator.store) == datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
 
 
 def test_a_sweep_schedules_a_wake_up_just_after_the_next_due_time(orchestrator, waiting_review):
@@ -35,7 +35,7 @@ def test_a_sweep_schedules_a_wake_up_just_after_the_next_due_time(orchestrator, 
     finally:
         service.stop()
 
-    due = datetime(2030, 1, 1, 9, 0, tzinfo=timezone.utc)
+    due = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
     assert due < wake <= due + timedelta(seconds=1)
 
 
@@ -43,7 +43,7 @@ def test_a_timer_missed_while_down_fires_at_the_first_sweep(orchestrator, waitin
     service = TimerService(orchestrator.store)
     service.scheduler.start(paused=True)
     try:
-        with time_machine.travel(datetime(2030, 1, 3, tzinfo=timezone.utc), tick=False):
+        with time_machine.travel(datetime(2030, 1, 3, tzinfo=UTC), tick=False):
             service.sweep()
             service.sweep()
     finally:
@@ -51,5 +51,5 @@ def test_a_timer_missed_while_down_fires_at_the_first_sweep(orchestrator, waitin
 
     (timer,) = sample.timers(orchestrator, waiting_review)
     assert timer.status == "fired"
-    assert clock.as_utc(timer.fired_at) == datetime(2030, 1, 3, tzinfo=timezone.utc)
+    assert clock.as_utc(timer.fired_at) == datetime(2030, 1, 3, tzinfo=UTC)
     assert sample.case(orchestrator, waiting_review).status == "completed"
