@@ -16,23 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.diagrams.tooling import diagram_files, skip_or_fail
+
 ROOT = Path(__file__).resolve().parents[2]
 LINT_SCRIPT = ROOT / "tools" / "lint-diagrams.mjs"
 BPMNLINT = ROOT / "node_modules" / "bpmnlint" / "bin" / "bpmnlint.js"
 SAMPLE = ROOT / "tests" / "diagrams" / "core_sample.bpmn"
-
-
-def diagram_files() -> list[Path]:
-    files = sorted((ROOT / "bpmn").rglob("*.bpmn")) if (ROOT / "bpmn").is_dir() else []
-    files += sorted((ROOT / "tests" / "diagrams").glob("*.bpmn"))
-    return files
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip locally; in CI (CI=true) missing tooling is an error, not a skip."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
+from tests.diagrams.tooling import diagram_files, skip_or_fail
+
 ROOT = Path(__file__).resolve().parents[2]
 VIEWER_DIR = ROOT / "tools" / "bpmn-viewer"
 NODE_MODULES = ROOT / "node_modules"
@@ -41,19 +43,6 @@ CHROMIUM_ARGS = [
 IMPORT_TIMEOUT_MS = 30_000
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-
-
-def diagram_files() -> list[Path]:
-    files = sorted((ROOT / "bpmn").rglob("*.bpmn")) if (ROOT / "bpmn").is_dir() else []
-    files += sorted((ROOT / "tests" / "diagrams").glob("*.bpmn"))
-    return files
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip locally; in CI (CI=true) missing tooling is an error, not a skip."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 # --------------------------------------------------------------------------- fixtures
