@@ -12,14 +12,12 @@ import datetime as _datetime
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from engine.deadlines import TIMER_FUNCTIONS
+
 
 def expression_globals() -> dict:
     """Return the names every expression may use besides the case variables."""
     names = {"datetime": _datetime.datetime, "timedelta": _datetime.timedelta, "date": _datetime.date}
-    try:
-        from engine.calendar import TIMER_FUNCTIONS
-    except ImportError:  # the calendar arrives with the license procedure
-        TIMER_FUNCTIONS = {}
     names.update(TIMER_FUNCTIONS)
     return names
 
