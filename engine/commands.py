@@ -95,7 +95,7 @@ def throw_bpmn_error(
         ErrorEventDefinition(message or code, code), payload=variables, target=engine_task.workflow
     )
     engine_task.data.update(variables)
-    if not _error_is_caught(case.workflow, engine_task, event):
+    if not _error_is_caught(case.workflow, event):
         return False
     case.history.append(
         "bpmn_error_thrown",
@@ -113,7 +113,7 @@ def throw_bpmn_error(
     return True
 
 
-def _error_is_caught(workflow, engine_task, event) -> bool:
+def _error_is_caught(workflow, event) -> bool:
     """Tell whether a waiting error catch event in the case matches `event`."""
     return any(
         t.task_spec.event_definition.catches(t, event)

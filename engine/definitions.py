@@ -58,13 +58,14 @@ def deploy(session: Session, documents: dict[str, bytes], actor: str) -> list[De
             subprocess_specs = parser.get_subprocess_specs(key)
         except Exception as error:  # SpiffWorkflow raises several kinds while resolving
             raise InvalidDiagram(f"process {key}: {error}") from error
-        used = _documents_of(documents, parser, key, subprocess_specs)
+        used = _documents_of(documents, spec, subprocess_specs)
         results.append(_deploy_one(session, key, spec, subprocess_specs, used, actor))
     return results
 
 
-def _documents_of(documents, parser, key, subprocess_specs) -> dict[str, str]:
-    names = {spec.file for spec in [parser.get_spec(key), *subprocess_specs.values()]}
+def _documents_of(documents, spec, subprocess_specs) -> dict[str, str]:
+    """Return the files a process was built from: its own, its call activities', every DMN."""
+    names = {process.file for process in [spec, *subprocess_specs.values()]}
     names |= {name for name in documents if name.endswith(".dmn")}
     return {Path(n).name: documents[Path(n).name].decode("utf-8") for n in names if Path(n).name in documents}
 

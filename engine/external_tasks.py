@@ -63,7 +63,7 @@ def release_expired_locks(session: Session, now: datetime) -> int:
     for task in expired:
         # the lock duration was the wait: available again at once, one retry fewer
         _record_failure(
-            session, task, f"the lock of {task.lock_owner} expired", None, None, now, timedelta(0)
+            session, task, SYSTEM, f"the lock of {task.lock_owner} expired", None, None, now, timedelta(0)
         )
     return len(expired)
 
@@ -109,7 +109,9 @@ def failure(
 ) -> None:
     """Record a technical failure; retry later with backoff or raise an incident."""
     task = locked_by(session, task_id, worker_id)
-    _record_failure(session, task, message, details, retries, clock.now(), retry_timeout)
+    _record_failure(
+        session, task, f"worker:{worker_id}", message, details, retries, clock.now(), retry_timeout
+    )
 
 
 def extend_lock(session: Session, task_id: str, worker_id: str, new_duration: timedelta) -> None:
@@ -143,7 +145,7 @@ def retry_incident(session: Session, incident_id: int, retries: int, actor: str)
     )
 
 
-def _record_failure(session, task, message, details, retries, now, retry_timeout=None) -> None:
+def _record_failure(session, task, actor, message, details, retries, now, retry_timeout=None) -> None:
     left = (task.retries if task.retries is not None else DEFAULT_RETRIES) if retries is None else retries
     if retries is None:
         left -= 1
@@ -152,7 +154,7 @@ def _record_failure(session, task, message, details, retries, now, retry_timeout
     task.lock_owner, task.lock_expires_at = None, None
     HistoryWriter(session, task.case_id, now).append(
         "external_task_failed",
-        SYSTEM if retries is None and details is None else "worker",
+        actor,
         task.element_id,
         task_id=task.id,
         message=message,

@@ -103,6 +103,11 @@ class WorkerLoop:
             if handled == 0:
                 self._stop.wait(IDLE_WAIT)
 
+    def wait(self) -> None:
+        """Block until the loop's thread ends."""
+        if self._thread is not None:
+            self._thread.join()
+
     def stop(self) -> None:
         """Ask the loop to stop and wait for it."""
         self._stop.set()

@@ -118,7 +118,7 @@ def worker(settings: Settings, worker_modules: tuple[str, ...], worker_id: str |
         return
     loop.start()
     try:
-        loop._thread.join()
+        loop.wait()
     except KeyboardInterrupt:
         loop.stop()
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from engine.orchestrator import Orchestrator
 from store.models import Case, ExternalTask, HistoryEvent, Incident, Timer, UserTask
 
-__all__ = ["Incident"]
+__all__ = ["HistoryEvent", "Incident"]
 
 REVIEW_DUE = "2030-01-01T09:00:00+00:00"
 DUE = "2029-12-31T13:30:00+00:00"

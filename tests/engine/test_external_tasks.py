@@ -115,3 +115,23 @@ def test_unlock_returns_the_task_without_counting_a_failure(deployed):
 
     (again,) = deployed.fetch_and_lock("w2", ["sample.check"], LOCK)
     assert again.retries is None and again.attempts == 2
+
+
+def test_history_names_who_failed_a_task_the_worker_or_the_lock_clock(deployed):
+    case_id = start(deployed, "L-9")
+    (task,) = deployed.fetch_and_lock("w1", ["sample.check"], LOCK)
+    deployed.fail_external_task(task.id, "w1", "registry timed out", retry_timeout=timedelta(0))
+    deployed.fetch_and_lock("w2", ["sample.check"], LOCK)
+
+    with time_machine.travel(clock.now() + LOCK + timedelta(seconds=1), tick=False):
+        deployed.fetch_and_lock("w3", ["sample.check"], LOCK)
+
+    failures = [
+        e
+        for e in sample.rows(deployed, sample.HistoryEvent, case_id=case_id)
+        if e.kind == "external_task_failed"
+    ]
+    assert [(e.actor, e.data["message"]) for e in sorted(failures, key=lambda e: e.seq)] == [
+        ("worker:w1", "registry timed out"),
+        ("system", "the lock of w2 expired"),
+    ]
