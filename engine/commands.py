@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from engine import cases, waits
+from engine import cases, forms, waits
 from engine.definitions import require_latest
 from engine.errors import Conflict, InvalidCommand, NotFound
 from engine.parser import ExternalServiceTask, VariablesMessageEventDefinition
@@ -54,6 +54,7 @@ def complete_user_task(session: Session, task_id: str, data: Variables, actor: s
     task = waits.find_task(case.workflow, task_id)
     if task is None or not task.has_state(TaskState.READY) or not isinstance(task.task_spec, UserTaskMixin):
         raise Conflict(f"user task {task_id} is not ready in its case")
+    data = forms.read_submission(task.task_spec, data)
     case.history.append(
         "user_task_completed", actor, row.element_id, task_id=task_id, data=data, clock=case.now.isoformat()
     )

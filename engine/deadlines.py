@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from engine.calendar import (
@@ -45,6 +45,10 @@ HEARING_NOTICE_WORKING_DAYS = 3
 HEARING_WORKING_DAYS = 2
 # para 6: records are kept 3 years after expiry, termination or suspension.
 RETENTION_YEARS = 3
+# para 13 [assumed]: the hearing is held at this time on the latest day the rule allows.
+HEARING_TIME = time(11, 0)
+# para 6 [assumed]: destruction happens when the office opens on the first working day after.
+OFFICE_OPENS = time(9, 0)
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,32 @@ def hearing_latest_iso(notice_on: str | date) -> str:
     return hearing_latest(_day(notice_on)).due_at.isoformat()
 
 
-TIMER_FUNCTIONS: dict[str, Callable[..., str]] = {
+def statutory_due_explanation(registered_on: str | date, days: int) -> dict[str, Any]:
+    """Return the statutory due time with its explanation, as a JSON-ready dict."""
+    return statutory_due(_day(registered_on), int(days)).to_dict()
+
+
+def hearing_at_iso(notice_on: str | date) -> str:
+    """Return the hearing time after a notice on `notice_on`: 11:00 on the latest allowed day."""
+    hearing_on = hearing_latest(_day(notice_on)).due_on
+    return datetime.combine(hearing_on, HEARING_TIME, tzinfo=ALMATY).isoformat()
+
+
+def expiry_at_iso(valid_until: str | date) -> str:
+    """Return the moment a license valid until `valid_until` (inclusive) expires: the next midnight."""
+    return datetime.combine(_day(valid_until) + timedelta(days=1), time(0), tzinfo=ALMATY).isoformat()
+
+
+def retention_over_at_iso(ended_on: str | date) -> str:
+    """Return when records kept since `ended_on` may be destroyed (para 6).
+
+    09:00 Asia/Almaty on the first working day after the 3 years end.
+    """
+    destroy_on = default_calendar().add_working_days(retention_end(_day(ended_on)), 1)
+    return datetime.combine(destroy_on, OFFICE_OPENS, tzinfo=ALMATY).isoformat()
+
+
+TIMER_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "due_at": due_at_iso,
     "registration_day": registration_day_iso,
     "statutory_due_iso": statutory_due_iso,
@@ -269,4 +298,8 @@ TIMER_FUNCTIONS: dict[str, Callable[..., str]] = {
     "add_working_days_iso": add_working_days_iso,
     "hearing_notice_latest_iso": hearing_notice_latest_iso,
     "hearing_latest_iso": hearing_latest_iso,
+    "statutory_due_explanation": statutory_due_explanation,
+    "hearing_at_iso": hearing_at_iso,
+    "expiry_at_iso": expiry_at_iso,
+    "retention_over_at_iso": retention_over_at_iso,
 }

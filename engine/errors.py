@@ -51,3 +51,11 @@ class ProcessError(LicflowError):
 
 class UnknownTopic(LicflowError):
     """A diagram names a topic that no worker serves, or a topic is registered twice."""
+
+
+class FormInvalid(InvalidCommand):
+    """What a person submitted does not fit the task's form; `errors` names each field."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import cases, commands
+from engine import cases, commands, waits
 from engine.errors import AmbiguousCorrelation, InvalidCommand, MessageNotCorrelated
 from store.models import Case, MessageSubscription
 
@@ -56,10 +56,7 @@ def _subscribed_cases(session, name, business_key, case_id) -> list[str]:
 def _matches(session, case_id: str, name: str, keys: dict[str, Any]) -> bool:
     """Tell whether the task waiting for `name` in the case holds every key's value."""
     case = cases.open_case(session, case_id)
-    for task in case.workflow.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        if getattr(definition, "name", None) == name and all(
-            task.data.get(key) == value for key, value in keys.items()
-        ):
-            return True
-    return False
+    return any(
+        all(task.data.get(key) == value for key, value in keys.items())
+        for task in waits.waiting_tasks_for(case.workflow, name)
+    )

@@ -2,18 +2,21 @@
 
 Service tasks become external tasks (`camunda:type="external"` + `camunda:topic`);
 user tasks keep candidate groups and users, assignee, due date and form; message
-catch events merge the message's variables into the case, as Camunda does.
+catch events and receive tasks merge the message's variables into the case, as
+Camunda does.
 """
 
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import (
     BoundaryEvent,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
+    ReceiveTask,
     StartEvent,
 )
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
@@ -22,6 +25,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
     CamundaEndEventParser,
+    CamundaEventDefinitionParser,
     CamundaIntermediateCatchEventParser,
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
@@ -109,6 +113,13 @@ class LicflowUserTaskParser(CamundaAttributes, UserTaskParser):
     """Parse a user task keeping assignment, due date and form attributes."""
 
 
+class CamundaReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
+    """Parse a receive task's message the Camunda way (its payload becomes variables)."""
+
+    def create_task(self):
+        return ReceiveTaskParser.create_task(self)
+
+
 def _event_parser(base):
     return type(
         base.__name__.replace("Camunda", "Licflow"), (VariablesMessageParser, CamundaAttributes, base), {}
@@ -133,6 +144,7 @@ class LicflowParser(CamundaParser):
             IntermediateThrowEvent,
         ),
         full_tag("boundaryEvent"): (_event_parser(CamundaBoundaryEventParser), BoundaryEvent),
+        full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
     }
 
     def add_document(self, name: str, content: bytes | str) -> None:

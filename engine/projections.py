@@ -135,8 +135,7 @@ def _reconcile_timers(session, case_id, workflow, now) -> None:
             waiting_rows[task_id].due_at = timer.due_at
     for task_id, row in waiting_rows.items():
         if task_id not in wanted:
-            task = waits.find_task(workflow, task_id)
-            fired = task is not None and task.has_state(TaskState.COMPLETED)
+            fired = waits.wait_fired(workflow, task_id)
             row.status = "fired" if fired else "cancelled"
             row.fired_at = now if fired else None
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.util.task import TaskState
@@ -46,35 +47,75 @@ def started_external_tasks(workflow) -> list:
 def waiting_timers(workflow) -> list[WaitingTimer]:
     """Return the timers waiting in the case with their due times."""
     timers = []
-    for task in _waiting_catches(workflow):
-        definition = task.task_spec.event_definition
+    for wait_id, element_id, task, definition in _waiting_definitions(workflow):
         if isinstance(definition, TimerEventDefinition):
             value = definition.details(task).value
             if isinstance(value, str):
-                due = TimerEventDefinition.get_datetime(value)
-                timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, due))
+                timers.append(WaitingTimer(wait_id, element_id, TimerEventDefinition.get_datetime(value)))
     return timers
 
 
 def waiting_messages(workflow) -> list[WaitingMessage]:
     """Return the message catch events waiting in the case."""
     return [
-        WaitingMessage(str(t.id), t.task_spec.bpmn_id, t.task_spec.event_definition.name)
-        for t in _waiting_catches(workflow)
-        if isinstance(t.task_spec.event_definition, MessageEventDefinition)
+        WaitingMessage(wait_id, element_id, definition.name)
+        for wait_id, element_id, _, definition in _waiting_definitions(workflow)
+        if isinstance(definition, MessageEventDefinition)
     ]
 
 
-def _waiting_catches(workflow) -> list:
-    return [t for t in workflow.event_manager.tasks.values() if t.has_state(TaskState.WAITING)]
+def waiting_tasks_for(workflow, message_name: str) -> list:
+    """Return the engine tasks that wait for message `message_name`."""
+    return [
+        task
+        for _, _, task, definition in _waiting_definitions(workflow)
+        if isinstance(definition, MessageEventDefinition) and definition.name == message_name
+    ]
+
+
+def _waiting_definitions(workflow):
+    """Yield (wait id, element id, task, event definition) for every event the case waits for.
+
+    An event-based gateway waits for several events at once; each gets the id
+    "<task id>:<n>" and the element id of the catch event that follows the gateway.
+    """
+    for task in workflow.event_manager.tasks.values():
+        if not task.has_state(TaskState.WAITING):
+            continue
+        definition = task.task_spec.event_definition
+        if isinstance(definition, MultipleEventDefinition):
+            followers = task.task_spec.outputs
+            for index, (inner, follower) in enumerate(
+                zip(definition.event_definitions, followers, strict=True)
+            ):
+                yield f"{task.id}:{index}", follower.bpmn_id, task, inner
+        else:
+            yield str(task.id), task.task_spec.bpmn_id, task, definition
+
+
+def wait_fired(workflow, wait_id: str) -> bool:
+    """Tell whether the timer or message catch `wait_id` happened (rather than being cancelled)."""
+    task = find_task(workflow, wait_id)
+    if task is None or not task.has_state(TaskState.COMPLETED):
+        return False
+    if ":" not in wait_id:
+        return True
+    follower = task.task_spec.outputs[int(wait_id.rsplit(":", 1)[1])]
+    return any(child.task_spec is follower for child in task.children)
 
 
 def find_task(workflow, task_id: str):
-    """Return the engine task with `task_id` (in the case or its subprocesses), or None."""
+    (
+        """Return the engine task with `task_id` (in the case or its subprocesses), or None.
+
+    A wait id "<task id>:<n>" of an event-based gateway finds the gateway's task.
+    """
+        ""
+    )
     from uuid import UUID
 
     try:
-        wanted = UUID(task_id)
+        wanted = UUID(task_id.split(":", 1)[0])
     except ValueError:
         return None
     if wanted in workflow.tasks:

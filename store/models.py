@@ -90,7 +90,7 @@ class Timer(Base):
     __tablename__ = "timers"
     __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)  # task id, ":n" in an event gateway
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     element_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime]
@@ -125,7 +125,7 @@ class MessageSubscription(Base):
     __tablename__ = "message_subscriptions"
     __table_args__ = (Index("ix_message_subscriptions_name", "message_name"),)
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)  # task id, ":n" in an event gateway
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     element_id: Mapped[str] = mapped_column(String(200))
     message_name: Mapped[str] = mapped_column(String(200))

@@ -30,7 +30,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(errors.LicflowError)
     def domain_error(error: errors.LicflowError):
-        return jsonify(type=type(error).__name__, message=str(error)), status_of(error)
+        body = {"type": type(error).__name__, "message": str(error)}
+        if isinstance(error, errors.FormInvalid):
+            body["errors"] = error.errors
+        return jsonify(body), status_of(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
