@@ -1,0 +1,1 @@
+"""Stand-ins for the outside systems licflow talks to."""
