@@ -54,8 +54,13 @@ def read_submission(task_spec, data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _required(field) -> bool:
+    # <camunda:constraint name="required" /> has no config, which FormField.has_validation misses
+    return any(rule.name == "required" for rule in field.validation)
+
+
 def _empty(field) -> Any:
-    if field.has_validation("required"):
+    if _required(field):
         raise ValueError("is required")
     if field.default_value not in ("", None):
         return _convert(field, field.default_value)

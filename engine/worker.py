@@ -4,6 +4,8 @@ The function's parameters are the process variables it reads; the dict it return
 is what it writes. It ends in one of three ways, named in BPMN terms: it returns
 (success), it raises `BpmnError` (a business error the diagram catches), or it
 raises anything else (a technical failure, retried with backoff, then an incident).
+Workers import only this module: it also gives them the engine's clock (`now()`,
+`today()`) and the wording of the refusal grounds.
 """
 
 from __future__ import annotations
@@ -11,9 +13,25 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from engine import clock
+from engine.calendar import ALMATY
 from engine.errors import UnknownTopic
+from engine.grounds import describe as describe_grounds
+
+__all__ = ["ALMATY", "BpmnError", "TaskContext", "WorkerRegistry", "describe_grounds", "now", "today"]
+
+
+def now() -> datetime:
+    """Return the engine's current time (workers never read the wall clock themselves)."""
+    return clock.now()
+
+
+def today() -> date:
+    """Return today's date in Asia/Almaty, by the engine's clock."""
+    return clock.now().astimezone(ALMATY).date()
 
 
 class BpmnError(Exception):
@@ -36,6 +54,13 @@ class TaskContext:
     topic: str
     attempt: int
     idempotency_key: str
+    numbers: Callable[[str], int] | None = field(default=None, repr=False, compare=False)
+
+    def allocate_number(self, series: str) -> int:
+        """Return the next number of `series` for this task; a retry gets the same number."""
+        if self.numbers is None:
+            raise RuntimeError("this worker runs without a number service")
+        return self.numbers(series)
 
 
 @dataclass(frozen=True)

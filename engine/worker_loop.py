@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import external_tasks
+from engine import external_tasks, numbers
 from engine.errors import Conflict, LicflowError
 from engine.worker import BpmnError, TaskContext, WorkerRegistry
 from store.db import Store
@@ -40,7 +40,12 @@ class WorkerLoop:
                 session, self.worker_id, sorted(self.registry.handlers), self.lock_duration, max_tasks
             )
             work = [
-                (task.id, task.topic, _context(session, task), external_tasks.task_variables(session, task))
+                (
+                    task.id,
+                    task.topic,
+                    self._context(session, task),
+                    external_tasks.task_variables(session, task),
+                )
                 for task in locked
             ]
         for task_id, topic, context, variables in work:
@@ -88,6 +93,19 @@ class WorkerLoop:
             with self.store.unit_of_work() as session:
                 external_tasks.failure(session, arguments[0], self.worker_id, str(error))
 
+    def _context(self, session, task) -> TaskContext:
+        case = session.get(Case, task.case_id)
+        key = external_tasks.idempotency_key(task)
+        return TaskContext(
+            task_id=task.id,
+            case_id=task.case_id,
+            business_key=case.business_key if case else None,
+            topic=task.topic,
+            attempt=task.attempts,
+            idempotency_key=key,
+            numbers=numbers.allocator(self.store, key),
+        )
+
     def start(self) -> None:
         """Run in a background thread until `stop()`."""
         self._thread = threading.Thread(target=self._run, name=f"worker-{self.worker_id}", daemon=True)
@@ -113,15 +131,3 @@ class WorkerLoop:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-
-
-def _context(session, task) -> TaskContext:
-    case = session.get(Case, task.case_id)
-    return TaskContext(
-        task_id=task.id,
-        case_id=task.case_id,
-        business_key=case.business_key if case else None,
-        topic=task.topic,
-        attempt=task.attempts,
-        idempotency_key=external_tasks.idempotency_key(task),
-    )

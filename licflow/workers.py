@@ -5,8 +5,7 @@ from __future__ import annotations
 import importlib
 
 from engine.worker import WorkerRegistry
-
-BUNDLED_WORKER_MODULES: tuple[str, ...] = ()
+from workers import MODULES as BUNDLED_WORKER_MODULES
 
 
 def load_registry(modules: tuple[str, ...]) -> WorkerRegistry:

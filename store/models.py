@@ -161,3 +161,24 @@ class HistoryEvent(Base):
     kind: Mapped[str] = mapped_column(String(60))
     element_id: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]]
+
+
+class NumberSeries(Base):
+    """A counter that hands out numbers without gaps or duplicates (license numbers)."""
+
+    __tablename__ = "number_series"
+
+    series: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_value: Mapped[int]
+
+
+class NumberAllocation(Base):
+    """The number an outside effect got, so that a retried task gets the same one."""
+
+    __tablename__ = "number_allocations"
+    __table_args__ = (UniqueConstraint("series", "value"),)
+
+    idempotency_key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    series: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int]
+    allocated_at: Mapped[datetime]
