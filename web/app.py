@@ -15,9 +15,10 @@ def create_app(orchestrator: Orchestrator, test_config: dict | None = None) -> F
         app.config.from_mapping(test_config)
     app.extensions["licflow"] = orchestrator
 
-    from web import engine_api, errors, health
+    from web import camunda_rest, engine_api, errors, health
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(engine_api.bp)
+    app.register_blueprint(camunda_rest.bp)
     return app
