@@ -150,7 +150,7 @@ class FakeLicflow:
 @contextmanager
 def serving(app: Flask):
     http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread = threading.Thread(target=http.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{http.server_port}"
