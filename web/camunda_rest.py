@@ -105,6 +105,7 @@ def fetch_and_lock():
     topics = [_topic(topic) for topic in _list(body, "topics")]
     _check_sorting(body.get("sorting"))
     timeout_ms = _integer(body, "asyncResponseTimeout", minimum=0) or 0
+    # how long this request may wait is elapsed real time, not the engine's clock
     deadline = time.monotonic() + min(timeout_ms, MAX_ASYNC_RESPONSE_TIMEOUT_MS) / 1000
     while True:
         with _orchestrator().transaction() as session:  # closed before any wait
