@@ -88,13 +88,22 @@ def serve(settings: Settings, port: int | None, worker_modules: tuple[str, ...])
     settings = replace(
         settings, port=port or settings.port, worker_modules=settings.worker_modules + worker_modules
     )
+    from licflow.embedded import start_embedded_world
+
     orchestrator = _orchestrator(settings)
     registry = _checked_registry(orchestrator, settings.worker_modules)
-    server = Server(orchestrator, settings, registry, _api_tokens())
+    tokens = _api_tokens()
+    server = Server(orchestrator, settings, registry, tokens)
+    world = start_embedded_world(server.address, next(iter(tokens.values())))
     click.echo(f"licflow serving on {server.address} (database {_safe_url(settings.database_url)})")
     click.echo(f"API token: see {TOKEN_FILE} (send it as 'Authorization: Bearer <token>')")
+    for note in world.notes:
+        click.echo(note)
     sys.stdout.flush()
-    server.run()
+    try:
+        server.run()
+    finally:
+        world.stop()
 
 
 @main.command()

@@ -39,6 +39,8 @@ def env(tmp_path) -> dict[str, str]:
     variables.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'licflow.db'}",
         LICFLOW_BPMN_DIR=str(bpmn_dir),
+        LICFLOW_STANDINS_PORT="0",  # tests run side by side: any free port
+        LICFLOW_MAIL_PORT="0",
         PYTHONPATH=str(ROOT),
     )
     return variables

@@ -98,6 +98,8 @@ def test_a_killed_server_loses_and_repeats_nothing(database_url, store, tmp_path
     env = _environment(
         database_url,
         LICFLOW_BPMN_DIR=str(bpmn_dir),
+        LICFLOW_STANDINS_PORT="0",
+        LICFLOW_MAIL_PORT="0",
         LICFLOW_TEST_EFFECTS=str(effects),
         LICFLOW_TEST_WORKER_DELAY=WORKER_DELAY,
     )
