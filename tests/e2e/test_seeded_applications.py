@@ -104,7 +104,7 @@ def test_every_seeded_application_ends_as_its_story_says(world):
     loop.drain()
 
     outcomes = {}
-    for applicant_id, seeded in STORIES.items():
+    for applicant_id in STORIES:
         key = f"APP-{applicant_id}"
         task = _open_task(orchestrator, key)
         if task is not None:
