@@ -86,26 +86,27 @@ def send_result_notice(applicant_email, applicant_name, cabinet_message, context
     )
 
 
+def _tell_officers_and_heads(context: TaskContext, subject: str, body: str) -> None:
+    config = settings()
+    send_mail(context, to=f"{config.officers_email}, {config.heads_email}", subject=subject, body=body)
+
+
 @registry.topic("deadline.warn")
 def warn_of_deadline(statutory_due_at, context: TaskContext):
     """para 9, para 13: officers and heads are warned one working day before the term ends."""
-    config = settings()
-    send_mail(
+    _tell_officers_and_heads(
         context,
-        to=f"{config.officers_email}, {config.heads_email}",
-        subject=f"Term ends tomorrow: application {context.business_key}",
-        body=f"The statutory term of application {context.business_key} ends {statutory_due_at}.",
+        f"Term ends tomorrow: application {context.business_key}",
+        f"The statutory term of application {context.business_key} ends {statutory_due_at}.",
     )
 
 
 @registry.topic("deadline.escalate")
 def escalate_deadline(statutory_due_at, context: TaskContext):
     """para 9, para 13: the head of department is told the term was missed."""
-    config = settings()
-    send_mail(
+    _tell_officers_and_heads(
         context,
-        to=f"{config.heads_email}, {config.officers_email}",
-        subject=f"Term missed: application {context.business_key}",
-        body=f"The statutory term of application {context.business_key} ended {statutory_due_at} "
+        f"Term missed: application {context.business_key}",
+        f"The statutory term of application {context.business_key} ended {statutory_due_at} "
         "without a result. The case waits for its decision.",
     )
