@@ -27,6 +27,6 @@ def upgrade(url: str) -> None:
         with engine.begin() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")  # parallel branches need no merge
     finally:
         engine.dispose()

@@ -161,6 +161,8 @@ class HistoryEvent(Base):
     kind: Mapped[str] = mapped_column(String(60))
     element_id: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # hash of the event before it
+    hash: Mapped[str | None] = mapped_column(String(64))  # over canonical JSON and prev_hash
 
 
 class NumberSeries(Base):
@@ -182,3 +184,18 @@ class NumberAllocation(Base):
     series: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[int]
     allocated_at: Mapped[datetime]
+
+
+class User(Base):
+    """A person who signs in: officers, heads, auditors, analysts, or an applicant."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(400))
+    roles: Mapped[str] = mapped_column(String(400))  # ",officers,heads," for LIKE
+    applicant_id: Mapped[str | None] = mapped_column(String(12), index=True)  # BIN/IIN of an applicant
+    full_name: Mapped[str | None] = mapped_column(String(400))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]

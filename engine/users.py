@@ -1,0 +1,64 @@
+"""People who sign in, their roles, and checking their passwords."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine import clock
+from engine.errors import Conflict, InvalidCommand
+from store.models import User
+
+ROLES = ("officers", "heads", "auditors", "analysts", "applicants")
+MIN_PASSWORD_LENGTH = 8
+
+
+def add_user(
+    session: Session,
+    username: str,
+    password: str,
+    roles: list[str],
+    applicant_id: str | None = None,
+    full_name: str | None = None,
+) -> User:
+    """Create a user with a hashed password; unknown roles or a taken name are refused."""
+    unknown = sorted(set(roles) - set(ROLES))
+    if not username or not roles or unknown:
+        raise InvalidCommand(f"a user needs a name and roles among {', '.join(ROLES)}; unknown: {unknown}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidCommand(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if "applicants" in roles and not applicant_id:
+        raise InvalidCommand("an applicant user needs the applicant's BIN/IIN")
+    if find_user(session, username) is not None:
+        raise Conflict(f"user {username!r} exists already")
+    user = User(
+        username=username,
+        password_hash=generate_password_hash(password),
+        roles="," + ",".join(sorted(set(roles))) + ",",
+        applicant_id=applicant_id,
+        full_name=full_name,
+        active=True,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """Return the user called `username`, or None."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """Return the active user whose password this is, or None."""
+    user = find_user(session, username)
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def roles_of(user: User) -> set[str]:
+    """Return the set of roles of `user`."""
+    return {role for role in user.roles.split(",") if role}
