@@ -1,47 +1,96 @@
-"""Append-only case history: every command records who, when, which element and the input."""
+"""Append-only case history: every command records who, when, which element and the input.
+
+Each case's history is a hash chain: every event stores the SHA-256 of its canonical
+JSON, which includes the hash of the event before it, so that a changed, removed or
+inserted event breaks the chain at that point (`engine/audit.py` checks it).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import json
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import clock
 from store.models import HistoryEvent
 
 SYSTEM = "system"
+GENESIS = "0" * 64  # the prev_hash of a case's first event
 
 
 class HistoryWriter:
-    """Appends the events of one command to one case's history, in order."""
+    """Appends the events of one command to one case's history, in order, chained."""
 
     def __init__(self, session: Session, case_id: str, at: datetime) -> None:
         self.session = session
         self.case_id = case_id
         self.at = at
-        self._next_seq = _last_seq(session, case_id) + 1
+        last_seq, last_hash = _last_event(session, case_id)
+        self._next_seq = last_seq + 1
+        self._prev_hash = last_hash
 
     def append(self, kind: str, actor: str, element_id: str | None = None, **data: Any) -> None:
-        """Add one event; `data` is stored as it came in."""
-        self.session.add(
-            HistoryEvent(
-                case_id=self.case_id,
-                seq=self._next_seq,
-                at=self.at,
-                actor=actor,
-                kind=kind,
-                element_id=element_id,
-                data=data,
-            )
+        """Add one event; `data` is stored as it came in, and chained to the event before."""
+        event = HistoryEvent(
+            case_id=self.case_id,
+            seq=self._next_seq,
+            at=self.at,
+            actor=actor,
+            kind=kind,
+            element_id=element_id,
+            data=_as_stored(data),
+            prev_hash=self._prev_hash,
         )
+        event.hash = event_hash(event)
+        self.session.add(event)
         self._next_seq += 1
+        self._prev_hash = event.hash
 
 
-def _last_seq(session: Session, case_id: str) -> int:
-    return session.scalar(
-        select(func.coalesce(func.max(HistoryEvent.seq), 0)).where(HistoryEvent.case_id == case_id)
-    )
+def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
+    """Return `data` as the JSON column gives it back, so that the hash survives a round trip."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def _last_event(session: Session, case_id: str) -> tuple[int, str]:
+    row = session.execute(
+        select(HistoryEvent.seq, HistoryEvent.hash)
+        .where(HistoryEvent.case_id == case_id)
+        .order_by(HistoryEvent.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return 0, GENESIS
+    return row.seq, row.hash or GENESIS
+
+
+def canonical_time(moment: datetime) -> str:
+    """Write `moment` as ISO 8601 in UTC with microseconds, the same on every database."""
+    return clock.as_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_json(event: HistoryEvent) -> bytes:
+    """Return the bytes an event's hash is taken over: sorted keys, no whitespace, UTF-8."""
+    document = {
+        "case_id": event.case_id,
+        "seq": event.seq,
+        "at": canonical_time(event.at),
+        "actor": event.actor,
+        "kind": event.kind,
+        "element_id": event.element_id,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def event_hash(event: HistoryEvent) -> str:
+    """Return the SHA-256 (hex) of an event's canonical JSON."""
+    return hashlib.sha256(canonical_json(event)).hexdigest()
 
 
 def case_history(session: Session, case_id: str) -> list[HistoryEvent]:
