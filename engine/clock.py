@@ -2,16 +2,36 @@
 
 Everything that needs the current time asks this module. Tests move the clock
 with `time-machine`, which also moves SpiffWorkflow's own `datetime.now` calls.
+Replay holds the clock at each recorded reading with `reading(...)`; that hold is
+context-local, so a replay never moves the clock of other threads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
+
+_held: ContextVar[datetime | None] = ContextVar("licflow_clock_held", default=None)
 
 
 def now() -> datetime:
     """Return the current time, timezone-aware, in UTC."""
+    held = _held.get()
+    if held is not None:
+        return held
     return datetime.now(UTC)
+
+
+@contextmanager
+def reading(moment: datetime) -> Iterator[None]:
+    """Hold "now" at `moment` in this context while the block runs (replay of a recorded reading)."""
+    token = _held.set(as_utc(moment))
+    try:
+        yield
+    finally:
+        _held.reset(token)
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from engine import cases, forms, waits
 from engine.definitions import require_latest
 from engine.errors import Conflict, InvalidCommand, NotFound
+from engine.history import SYSTEM
 from engine.parser import ExternalServiceTask, VariablesMessageEventDefinition
+from engine.replay_state import state_summary
 from store.models import Case, ExternalTask, Timer, UserTask
 
 Variables = dict[str, Any]
@@ -38,7 +40,7 @@ def start_case(session: Session, key: str, business_key: str | None, variables: 
         clock=case.now.isoformat(),
     )
     cases.advance(case)
-    cases.save(session, case, actor)
+    _save(session, case, actor)
     return case.id
 
 
@@ -62,7 +64,7 @@ def complete_user_task(session: Session, task_id: str, data: Variables, actor: s
     task.run()
     row.completed_by = actor
     cases.advance(case)
-    cases.save(session, case, actor)
+    _save(session, case, actor)
     return case.id
 
 
@@ -82,7 +84,7 @@ def complete_external_task(session: Session, task: ExternalTask, variables: Vari
     engine_task.data.update(variables)
     engine_task.complete()
     cases.advance(case)
-    cases.save(session, case, actor)
+    _save(session, case, actor)
     return case.id
 
 
@@ -110,7 +112,7 @@ def throw_bpmn_error(
     )
     case.workflow.catch(event)
     cases.advance(case)
-    cases.save(session, case, actor)
+    _save(session, case, actor)
     return True
 
 
@@ -146,7 +148,7 @@ def correlate_message(session: Session, case_id: str, name: str, variables: Vari
     )
     case.workflow.catch(BpmnEvent(VariablesMessageEventDefinition(name), payload=variables))
     cases.advance(case)
-    cases.save(session, case, actor)
+    _save(session, case, actor)
 
 
 def fire_timer(session: Session, timer: Timer, actor: str) -> None:
@@ -167,6 +169,12 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
         clock=case.now.isoformat(),
     )
     cases.advance(case)
+    _save(session, case, actor)
+
+
+def _save(session: Session, case, actor: str) -> None:
+    """Record where the case now stands (so a replay can compare each step), then save it."""
+    case.history.append("state_reached", SYSTEM, **state_summary(case.workflow))
     cases.save(session, case, actor)
 
 

@@ -16,7 +16,7 @@ import datetime as _datetime
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from engine import clock
+from engine import clock, replay_clock
 from engine.calendar import ALMATY
 from engine.deadlines import TIMER_FUNCTIONS
 from engine.grounds import ticked_grounds
@@ -76,7 +76,8 @@ class LicflowScriptEngine(PythonScriptEngine):
 
 
 def make_script_engine() -> PythonScriptEngine:
-    """Return a script engine with the calendar functions in scope."""
+    """Return a script engine with the calendar functions in scope and timers on the engine's clock."""
+    replay_clock.install()
     return LicflowScriptEngine(environment=TaskDataEnvironment(expression_globals()))
 
 
