@@ -199,3 +199,15 @@ class User(Base):
     full_name: Mapped[str | None] = mapped_column(String(400))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+
+
+class CaseLabel(Base):
+    """What a case is about, copied from its start variables, to filter task lists fast."""
+
+    __tablename__ = "case_labels"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(40), index=True)  # one_time, general, exclusive
+    direction: Mapped[str | None] = mapped_column(String(20))  # import, export
+    list_section: Mapped[str | None] = mapped_column(String(20))
+    applicant_name: Mapped[str | None] = mapped_column(String(400))

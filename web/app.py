@@ -21,4 +21,7 @@ def create_app(orchestrator: Orchestrator, test_config: dict | None = None) -> F
     app.register_blueprint(health.bp)
     app.register_blueprint(engine_api.bp)
     app.register_blueprint(camunda_rest.bp)
+    from web import staff_pages
+
+    staff_pages.init_app(app)
     return app
