@@ -164,11 +164,12 @@ def _record_failure(session, task, actor, message, details, retries, now, retry_
     if task.retries <= 0:
         _raise_incident(session, task, message, now)
         return
-    delay = retry_timeout if retry_timeout is not None else _backoff(task.attempts)
+    delay = retry_timeout if retry_timeout is not None else retry_delay(task.attempts)
     task.status, task.available_at = "available", now + delay
 
 
-def _backoff(attempts: int) -> timedelta:
+def retry_delay(attempts: int) -> timedelta:
+    """How long a task waits after its `attempts`-th failure: doubling, up to a cap."""
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
@@ -205,8 +206,3 @@ def task_variables(session: Session, task: ExternalTask) -> dict[str, Any]:
     case = cases.open_case(session, task.case_id)
     engine_task = waits.find_task(case.workflow, task.id)
     return dict(engine_task.data) if engine_task is not None else {}
-
-
-def idempotency_key(task: ExternalTask) -> str:
-    """Same for every delivery of a task: an outside effect keyed by it happens once."""
-    return f"{task.case_id}:{task.id}"

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import commands, definitions, external_tasks, messages
+from engine import commands, definitions, external_tasks, messages, numbers
 from engine.errors import Conflict
 from store.db import Store
 from store.models import ExternalTask
@@ -116,3 +116,7 @@ class Orchestrator:
             return messages.correlate(
                 session, name, variables or {}, actor, business_key, case_id, correlation_keys
             )
+
+    def allocate_number(self, series: str, idempotency_key: str) -> int:
+        with self.transaction() as session:
+            return numbers.allocate(session, series, idempotency_key)

@@ -11,6 +11,8 @@ Workers import only this module: it also gives them the engine's clock (`now()`,
 from __future__ import annotations
 
 import inspect
+import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +23,20 @@ from engine.calendar import ALMATY
 from engine.errors import UnknownTopic
 from engine.grounds import describe as describe_grounds
 
-__all__ = ["ALMATY", "BpmnError", "TaskContext", "WorkerRegistry", "describe_grounds", "now", "today"]
+__all__ = [
+    "ALMATY",
+    "BpmnError",
+    "Outcome",
+    "TaskContext",
+    "WorkerRegistry",
+    "describe_grounds",
+    "idempotency_key",
+    "now",
+    "run_handler",
+    "today",
+]
+
+log = logging.getLogger(__name__)
 
 
 def now() -> datetime:
@@ -42,6 +57,11 @@ class BpmnError(Exception):
         self.code = code
         self.message = message
         self.variables = variables or {}
+
+
+def idempotency_key(case_id: str, task_id: str) -> str:
+    """Same for every delivery of a task: an outside effect keyed by it happens once."""
+    return f"{case_id}:{task_id}"
 
 
 @dataclass(frozen=True)
@@ -115,3 +135,26 @@ class WorkerRegistry:
         missing = sorted(topics - set(self.handlers))
         if missing:
             raise UnknownTopic(f"no worker is registered for topic(s): {', '.join(missing)}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a worker function ended: "success", "bpmn_error" or "failure", with what to report."""
+
+    kind: str
+    variables: dict[str, Any] = field(default_factory=dict)
+    error_code: str = ""
+    message: str = ""
+    details: str | None = None
+
+
+def run_handler(handler: Handler, variables: dict[str, Any], context: TaskContext) -> Outcome:
+    """Call the worker function and name its outcome in BPMN terms; it never raises."""
+    try:
+        result = handler(variables, context)
+    except BpmnError as error:
+        return Outcome("bpmn_error", error.variables, error.code, error.message)
+    except Exception as error:  # a technical failure: retried, then an incident
+        log.warning("worker for %s failed on task %s: %s", handler.topic, context.task_id, error)
+        return Outcome("failure", message=str(error) or type(error).__name__, details=traceback.format_exc())
+    return Outcome("success", result)

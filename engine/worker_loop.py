@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from datetime import timedelta
 
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import external_tasks, numbers
 from engine.errors import Conflict, LicflowError
-from engine.worker import BpmnError, TaskContext, WorkerRegistry
+from engine.worker import TaskContext, WorkerRegistry, idempotency_key, run_handler
 from store.db import Store
 from store.models import Case
 
@@ -63,24 +62,20 @@ class WorkerLoop:
         return total
 
     def _handle(self, task_id, topic, context, variables) -> None:
-        handler = self.registry.handlers[topic]
-        try:
-            result = handler(variables, context)
-        except BpmnError as error:
+        outcome = run_handler(self.registry.handlers[topic], variables, context)
+        if outcome.kind == "success":
+            self._report(external_tasks.complete, task_id, self.worker_id, outcome.variables)
+        elif outcome.kind == "bpmn_error":
             self._report(
-                external_tasks.bpmn_error, task_id, self.worker_id, error.code, error.message, error.variables
-            )
-        except Exception as error:  # a technical failure: retried, then an incident
-            log.warning("worker for %s failed on task %s: %s", topic, task_id, error)
-            self._report(
-                external_tasks.failure,
+                external_tasks.bpmn_error,
                 task_id,
                 self.worker_id,
-                str(error) or type(error).__name__,
-                traceback.format_exc(),
+                outcome.error_code,
+                outcome.message,
+                outcome.variables,
             )
         else:
-            self._report(external_tasks.complete, task_id, self.worker_id, result)
+            self._report(external_tasks.failure, task_id, self.worker_id, outcome.message, outcome.details)
 
     def _report(self, command, *arguments) -> None:
         try:
@@ -95,7 +90,7 @@ class WorkerLoop:
 
     def _context(self, session, task) -> TaskContext:
         case = session.get(Case, task.case_id)
-        key = external_tasks.idempotency_key(task)
+        key = idempotency_key(task.case_id, task.id)
         return TaskContext(
             task_id=task.id,
             case_id=task.case_id,

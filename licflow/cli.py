@@ -6,7 +6,6 @@ import logging
 import secrets
 import socket
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -14,8 +13,9 @@ import click
 from engine.definitions import read_documents, topics_in_use
 from engine.errors import LicflowError
 from engine.orchestrator import Orchestrator
-from engine.worker_loop import WorkerLoop
+from engine.worker import WorkerRegistry
 from licflow.calendar_cli import calendar
+from licflow.portal_cli import portal
 from licflow.settings import ROOT, Settings
 from licflow.workers import load_registry
 from store.db import Store
@@ -78,8 +78,16 @@ def deploy(settings: Settings, paths: tuple[Path, ...]) -> None:
 @main.command()
 @click.option("--port", type=int, help="Port on 127.0.0.1 (default 8080, or LICFLOW_PORT).")
 @click.option("--workers", "worker_modules", multiple=True, help="Extra worker module to load.")
+@click.option(
+    "--no-workers",
+    "external_workers_only",
+    is_flag=True,
+    help="Run no workers here: `licflow worker` processes serve every topic.",
+)
 @click.pass_obj
-def serve(settings: Settings, port: int | None, worker_modules: tuple[str, ...]) -> None:
+def serve(
+    settings: Settings, port: int | None, worker_modules: tuple[str, ...], external_workers_only: bool
+) -> None:
     """Serve the web app with the timer scheduler and in-process workers."""
     from dataclasses import replace
 
@@ -92,6 +100,8 @@ def serve(settings: Settings, port: int | None, worker_modules: tuple[str, ...])
 
     orchestrator = _orchestrator(settings)
     registry = _checked_registry(orchestrator, settings.worker_modules)
+    if external_workers_only:
+        registry = WorkerRegistry()
     tokens = _api_tokens()
     server = Server(orchestrator, settings, registry, tokens)
     world = start_embedded_world(server.address, next(iter(tokens.values())))
@@ -107,29 +117,94 @@ def serve(settings: Settings, port: int | None, worker_modules: tuple[str, ...])
 
 
 @main.command()
-@click.option("--workers", "worker_modules", multiple=True, help="Worker module to load.")
+@click.option("--workers", "worker_modules", multiple=True, help="Extra worker module to load.")
+@click.option(
+    "--engine-url",
+    envvar="LICFLOW_ENGINE_URL",
+    default="http://127.0.0.1:8080",
+    show_default=True,
+    help="The licflow server (its /engine-rest API).",
+)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=TOKEN_FILE,
+    show_default=True,
+    help="File holding the API token (LICFLOW_API_TOKEN overrides it).",
+)
+@click.option("--topic", "only_topics", multiple=True, help="Serve only this topic (repeatable).")
+@click.option("--except-topic", "except_topics", multiple=True, help="Do not serve this topic (repeatable).")
+@click.option(
+    "--lock-duration",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds a fetched task stays locked; a worker that dies loses it after this.",
+)
 @click.option("--id", "worker_id", default=None, help="Worker id (default: host and process id).")
 @click.option("--once", is_flag=True, help="Handle what is available now, then exit.")
 @click.pass_obj
-def worker(settings: Settings, worker_modules: tuple[str, ...], worker_id: str | None, once: bool) -> None:
-    """Run workers in this separate process, against the same database."""
+def worker(
+    settings: Settings,
+    worker_modules: tuple[str, ...],
+    engine_url: str,
+    token_file: Path,
+    only_topics: tuple[str, ...],
+    except_topics: tuple[str, ...],
+    lock_duration: float,
+    worker_id: str | None,
+    once: bool,
+) -> None:
+    """Run workers in a separate process, over the engine's Camunda external-task REST API."""
     import os
+    import signal
 
-    orchestrator = _orchestrator(settings)
+    from licflow.remote_worker import EngineUnavailable, RemoteWorker
+
     registry = load_registry(settings.worker_modules + worker_modules)
-    if not registry.handlers:
-        raise click.ClickException("no worker modules given: use --workers MODULE or LICFLOW_WORKERS")
+    topics = _served_topics(set(registry.handlers), only_topics, except_topics)
+    token = os.environ.get("LICFLOW_API_TOKEN") or _read_token(token_file)
     worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}"
-    loop = WorkerLoop(orchestrator.store, registry, worker_id, lock_duration=timedelta(minutes=5))
-    click.echo(f"worker {worker_id} serving topics: {', '.join(sorted(registry.handlers))}")
-    if once:
-        click.echo(f"handled {loop.drain()} task(s)")
-        return
-    loop.start()
+    remote = RemoteWorker(
+        engine_url, token, registry, worker_id, lock_duration_ms=int(lock_duration * 1000), topics=topics
+    )
+    click.echo(f"worker {worker_id} serving {engine_url} topics: {', '.join(topics)}")
+    sys.stdout.flush()
     try:
-        loop.wait()
+        if once:
+            click.echo(f"handled {remote.drain()} task(s)")
+            return
+        signal.signal(signal.SIGTERM, lambda *_: remote.stop())
+        remote.run_forever()
+    except EngineUnavailable as error:
+        raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:
-        loop.stop()
+        pass
+    finally:
+        remote.close()
+
+
+def _served_topics(registered: set[str], only: tuple[str, ...], excluded: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = sorted((set(only) | set(excluded)) - registered)
+    if unknown:
+        raise click.BadParameter(f"no worker is registered for: {', '.join(unknown)}", param_hint="--topic")
+    topics = tuple(sorted((set(only) or registered) - set(excluded)))
+    if not topics:
+        raise click.UsageError("no topic left to serve")
+    return topics
+
+
+def _read_token(path: Path) -> str:
+    try:
+        token = path.read_text().strip()
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot read the API token from {path} ({error.strerror}); "
+            "give --token-file or set LICFLOW_API_TOKEN"
+        ) from error
+    if not token:
+        raise click.ClickException(f"{path} is empty")
+    return token
 
 
 def _checked_registry(orchestrator: Orchestrator, modules: tuple[str, ...]):
@@ -160,3 +235,4 @@ def _safe_url(url: str) -> str:
 
 
 main.add_command(calendar)
+main.add_command(portal)

@@ -68,3 +68,15 @@ def correlate():
         actor=f"api:{g.client}",
     )
     return jsonify(caseId=case_id)
+
+
+@bp.post("/numbers/<series>")
+@token_required
+def allocate_number(series: str):
+    """Allocate the next number of `series` for an idempotency key; the same key gets the same number."""
+    body = _json_body()
+    key = body.get("idempotencyKey")
+    if not isinstance(key, str) or not key:
+        raise InvalidCommand("idempotencyKey is required")
+    value = _orchestrator().allocate_number(series, key)
+    return jsonify(series=series, idempotencyKey=key, value=value)

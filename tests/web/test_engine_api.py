@@ -96,3 +96,30 @@ def test_a_message_for_nobody_answers_404(client):
 
 def test_health_answers_ok(client):
     assert client.get("/health").get_json() == {"status": "ok"}
+
+
+def test_a_number_asked_for_twice_under_one_key_is_the_same_and_the_next_key_gets_the_next(client):
+    first = client.post(
+        "/api/engine/numbers/license:216:2026", json={"idempotencyKey": "case-1:task-1"}, headers=AUTH
+    )
+    again = client.post(
+        "/api/engine/numbers/license:216:2026", json={"idempotencyKey": "case-1:task-1"}, headers=AUTH
+    )
+    other = client.post(
+        "/api/engine/numbers/license:216:2026", json={"idempotencyKey": "case-2:task-9"}, headers=AUTH
+    )
+
+    assert [a.get_json()["value"] for a in (first, again, other)] == [1, 1, 2]
+
+
+def test_a_number_without_an_idempotency_key_is_refused_and_none_is_taken(client):
+    refused = client.post("/api/engine/numbers/license:216:2026", json={}, headers=AUTH)
+    taken = client.post("/api/engine/numbers/license:216:2026", json={"idempotencyKey": "k"}, headers=AUTH)
+
+    assert refused.status_code == 400
+    assert "idempotencyKey" in refused.get_json()["message"]
+    assert taken.get_json()["value"] == 1
+
+
+def test_a_number_needs_a_token(client):
+    assert client.post("/api/engine/numbers/s", json={"idempotencyKey": "k"}).status_code == 401
