@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.replay import replay_case
+from engine.replay_verdict import verdict
 from tests.procedure.harness import Procedure
 from tests.procedure.world import World
 
@@ -15,6 +17,27 @@ def world() -> World:
 
 
 @pytest.fixture
-def procedure(orchestrator, world) -> Procedure:
-    """The deployed license procedure over a fresh store."""
-    return Procedure(orchestrator, world)
+def procedure(request, orchestrator, world):
+    """The deployed license procedure over a fresh store; afterwards its case must replay."""
+    procedure = Procedure(orchestrator, world)
+    yield procedure
+    skip = getattr(request.node, "scenario_failed", False) or request.node.get_closest_marker(
+        "history_edited"
+    )
+    if procedure.case_id is not None and not skip:
+        with orchestrator.store.unit_of_work() as session:
+            replay = replay_case(session, procedure.case_id)
+        assert replay.reproduced, verdict(replay)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "history_edited: the scenario edits its own history on purpose")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Mark a scenario that failed, so that its replay is not checked on top."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.scenario_failed = True
+    return report
