@@ -211,3 +211,20 @@ class CaseLabel(Base):
     direction: Mapped[str | None] = mapped_column(String(20))  # import, export
     list_section: Mapped[str | None] = mapped_column(String(20))
     applicant_name: Mapped[str | None] = mapped_column(String(400))
+
+
+class PortalApplication(Base):
+    """An application an applicant submitted through the portal, as signed, and the case it started."""
+
+    __tablename__ = "portal_applications"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)  # the case's business key
+    applicant_id: Mapped[str] = mapped_column(String(12), index=True)  # BIN/IIN
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the signed document
+    document: Mapped[str] = mapped_column(Text)  # the XML exactly as submitted, signature included
+    signer_subject: Mapped[str] = mapped_column(String(1000))
+    signer_certificate_serial: Mapped[str] = mapped_column(String(80))
+    submitted_at: Mapped[datetime]
+    submitted_by: Mapped[str] = mapped_column(String(200))  # the portal user name
