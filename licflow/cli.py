@@ -14,6 +14,7 @@ from engine.definitions import read_documents, topics_in_use
 from engine.errors import LicflowError
 from engine.orchestrator import Orchestrator
 from engine.worker import WorkerRegistry
+from licflow.audit_cli import audit
 from licflow.calendar_cli import calendar
 from licflow.portal_cli import portal
 from licflow.settings import ROOT, Settings
@@ -236,3 +237,4 @@ def _safe_url(url: str) -> str:
 
 main.add_command(calendar)
 main.add_command(portal)
+main.add_command(audit)
