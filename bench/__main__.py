@@ -1,6 +1,7 @@
 """Run every benchmark and print its table."""
 
-from bench import engine_commands
+from bench import audit, engine_commands
 
 if __name__ == "__main__":
     engine_commands.main()
+    audit.main()
