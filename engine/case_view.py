@@ -106,7 +106,7 @@ def view_case(session: Session, case_id: str) -> CaseView:
             )
         )
     )
-    active = _active_elements(session, case_id)
+    active = _active_elements(session, case_id) | _running_call_activities(opened.workflow)
     timers = list(session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.status == "waiting")))
     names = _element_names(definition)
     return CaseView(
@@ -138,6 +138,15 @@ def _active_elements(session: Session, case_id: str) -> set[str]:
         query = select(model.element_id).where(model.case_id == case_id)
         active |= set(session.scalars(query.where(where) if where is not None else query))
     return active
+
+
+def _running_call_activities(workflow) -> set[str]:
+    """Return the main process's call activities (and sub-processes) a called process runs in."""
+    return {
+        task.task_spec.bpmn_id
+        for task in workflow.tasks.values()
+        if task.has_state(TaskState.STARTED) and getattr(task.task_spec, "bpmn_id", None)
+    }
 
 
 def _element_names(definition: ProcessDefinition) -> dict[str, tuple[str, str | None]]:

@@ -18,6 +18,7 @@ from licflow.audit_cli import audit
 from licflow.calendar_cli import calendar
 from licflow.portal_cli import portal
 from licflow.settings import ROOT, Settings
+from licflow.user_cli import user
 from licflow.workers import load_registry
 from store.db import Store
 from store.migrate import upgrade
@@ -100,6 +101,10 @@ def serve(
     from licflow.embedded import start_embedded_world
 
     orchestrator = _orchestrator(settings)
+    from licflow.staff import secret_key, seed_demo_users
+
+    settings = replace(settings, secret_key=secret_key(settings))
+    staff_notes = seed_demo_users(orchestrator)
     registry = _checked_registry(orchestrator, settings.worker_modules)
     if external_workers_only:
         registry = WorkerRegistry()
@@ -108,7 +113,7 @@ def serve(
     world = start_embedded_world(server.address, next(iter(tokens.values())))
     click.echo(f"licflow serving on {server.address} (database {_safe_url(settings.database_url)})")
     click.echo(f"API token: see {TOKEN_FILE} (send it as 'Authorization: Bearer <token>')")
-    for note in world.notes:
+    for note in world.notes + staff_notes:
         click.echo(note)
     sys.stdout.flush()
     try:
@@ -237,4 +242,5 @@ def _safe_url(url: str) -> str:
 
 main.add_command(calendar)
 main.add_command(portal)
+main.add_command(user)
 main.add_command(audit)

@@ -152,6 +152,6 @@ def _safe_next(target: str) -> str:
 def init_app(app) -> None:
     """Use loopback-aware session cookies and register the sign-in pages."""
     app.session_interface = LoopbackAwareSessions()
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.register_blueprint(bp)
