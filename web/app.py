@@ -27,4 +27,7 @@ def create_app(orchestrator: Orchestrator, test_config: dict | None = None) -> F
     from web import portal_api
 
     portal_api.init_app(app)
+    from web import audit_pages
+
+    audit_pages.init_app(app)
     return app
