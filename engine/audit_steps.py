@@ -16,6 +16,8 @@ from engine.replay import load_recording, replay_events
 from engine.replay_steps import steps_of
 from engine.replay_verdict import local, verdict
 
+ACTED_ON = ("user_task_completed", "external_task_completed", "bpmn_error_thrown", "timer_fired")
+
 
 @dataclass(frozen=True)
 class AuditStep:
@@ -41,7 +43,9 @@ def audit_trail(session: Session, case_id: str) -> dict[str, Any]:
     finished: list[str] = []
     steps = []
     for step in steps_of(events):
-        finished = finished + [e for e in step.completed if e not in finished]
+        # the element a person or worker completed is finished by the command, before the engine runs
+        done = [step.input.element_id] if step.input.kind in ACTED_ON else []
+        finished = finished + [e for e in done + step.completed if e and e not in finished]
         data = {k: v for k, v in (step.input.data or {}).items() if k != "clock"}
         steps.append(
             AuditStep(
