@@ -1,0 +1,38 @@
+"""Helpers for driving /engine-rest as a Camunda worker drives it."""
+
+from __future__ import annotations
+
+import base64
+
+from tests.engine import sample
+
+TOKEN = "worker-token-123"
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+TOPIC = {"topicName": "sample.check", "lockDuration": 60_000}
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def fetch(client, worker="w1", topics=(TOPIC,), headers=BEARER, **options):
+    body = {"workerId": worker, "maxTasks": 10, "usePriority": True, "topics": list(topics), **options}
+    return client.post("/engine-rest/external-task/fetchAndLock", json=body, headers=headers)
+
+
+def post(client, task_id: str, action: str, body: dict | None = None):
+    return client.post(f"/engine-rest/external-task/{task_id}/{action}", json=body, headers=BEARER)
+
+
+def fetch_one(client, worker="w1", **topic) -> dict:
+    (task,) = fetch(client, worker, [{**TOPIC, **topic}]).get_json()
+    return task
+
+
+def boolean(value: bool) -> dict:
+    return {"type": "Boolean", "value": value, "valueInfo": {}}
+
+
+def row(orchestrator, task_id: str):
+    (task,) = sample.rows(orchestrator, sample.ExternalTask, id=task_id)
+    return task
