@@ -31,6 +31,9 @@ from store.models import (
 )
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+# History events whose element finished: a user or external task is completed by its
+# command itself, before the engine's steps record the elements after it.
+FINISHING_EVENTS = ("element_completed", "user_task_completed", "external_task_completed")
 # The deadline variables the main diagram computes at registration (para 9, para 13).
 DEADLINE_VARIABLES = {
     "registered_on": "Registered on (para 9: by 16:00 on a working day, else the next one)",
@@ -101,7 +104,7 @@ def view_case(session: Session, case_id: str) -> CaseView:
         session.scalars(
             select(HistoryEvent.element_id).where(
                 HistoryEvent.case_id == case_id,
-                HistoryEvent.kind == "element_completed",
+                HistoryEvent.kind.in_(FINISHING_EVENTS),
                 HistoryEvent.element_id.is_not(None),
             )
         )

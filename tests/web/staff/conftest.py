@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from werkzeug.security import generate_password_hash
 
 import engine.queries  # noqa: F401  (labels cases from the first one on)
+import engine.users
 from engine.definitions import read_documents
 from engine.users import add_user
 from engine.worker_loop import WorkerLoop
@@ -25,6 +27,16 @@ PEOPLE = {
     "nurs": ["analysts"],
 }
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch):
+    """Hash test passwords cheaply: scrypt's deliberate slowness would cost seconds per test."""
+    monkeypatch.setattr(
+        engine.users,
+        "generate_password_hash",
+        lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
+    )
 
 
 @pytest.fixture
