@@ -1,7 +1,8 @@
 """Run every benchmark and print its table."""
 
-from bench import audit, engine_commands
+from bench import audit, engine_commands, task_list
 
 if __name__ == "__main__":
     engine_commands.main()
     audit.main()
+    task_list.main()

@@ -13,6 +13,8 @@ from store.models import Case, CaseLabel, ProcessDefinition, UserTask
 
 TASK_STATUSES = ("unclaimed", "mine", "claimed")
 PAGE_SIZE = 50
+# para 3 [assumed from the diagrams' public API]: one-time, general and exclusive licenses.
+LICENSE_KINDS = ("one_time", "general", "exclusive")
 
 
 def open_user_tasks(session: Session, group: str | None = None, limit: int = 200) -> list[UserTask]:
@@ -32,7 +34,7 @@ class TaskFilter:
     see_all: bool = False  # heads oversee every open task
     kind: str | None = None
     status: str | None = None  # unclaimed, mine, claimed (by someone else)
-    business_key: str | None = None  # a prefix
+    business_key: str | None = None  # the application's number, exactly
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,8 @@ def _conditions(wanted: TaskFilter) -> list:
         conditions.append(or_(*mine))
     if wanted.kind:
         conditions.append(CaseLabel.kind == wanted.kind)
-    if wanted.business_key:
-        conditions.append(Case.business_key.like(_escaped(wanted.business_key) + "%", escape="\\"))
+    if wanted.business_key:  # exact: it is the application's number, and uses ix_cases_business_key
+        conditions.append(Case.business_key == wanted.business_key)
     if wanted.status == "unclaimed":
         conditions.append(UserTask.assignee.is_(None))
     elif wanted.status == "mine":
@@ -147,9 +149,9 @@ def _read_cursor(after: str | None) -> tuple[datetime | None, str | None]:
         return None, None
 
 
-def license_kinds(session: Session) -> list[str]:
-    """Return the license kinds cases were started with, for a filter's choices."""
-    return sorted(k for k in session.scalars(select(CaseLabel.kind).distinct()) if k)
+def license_kinds() -> tuple[str, ...]:
+    """Return the license kinds a case can be about (the `kind` the portal starts it with)."""
+    return LICENSE_KINDS
 
 
 @dataclass(frozen=True)

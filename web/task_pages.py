@@ -47,9 +47,12 @@ def task_list():
     """List the open tasks of my groups and mine, earliest statutory due time first."""
     with _orchestrator().transaction() as db:
         page = queries.task_page(db, _filter(), request.args.get("after"))
-        kinds = queries.license_kinds(db)
     return render_template(
-        "tasks.html", lines=_lines(page), next_after=page.next_after, kinds=kinds, args=request.args
+        "tasks.html",
+        lines=_lines(page),
+        next_after=page.next_after,
+        kinds=queries.license_kinds(),
+        args=request.args,
     )
 
 
