@@ -9,9 +9,9 @@ from typing import Any
 
 from fpdf import FPDF
 
+from engine.pdf_text import document_font, printable
 from engine.replay_verdict import local
 
-UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DATA_SHOWN = 400  # characters of an event's data printed; the JSON export has it all
 
 
@@ -20,12 +20,12 @@ def write_record_pdf(record: dict[str, Any], path: Path) -> Path:
     pdf = FPDF()
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    font = _font(pdf)
+    font = document_font(pdf)
     case = record["case"]
 
     def line(text: str, size: int = 9, height: float = 5) -> None:
         pdf.set_font(font, size=size)
-        pdf.multi_cell(0, height, _printable(text, font), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, height, printable(text, font), new_x="LMARGIN", new_y="NEXT")
 
     line(f"Case history {case['business_key'] or case['id']}", 15, 9)
     line(f"Case {case['id']}: {case['process']} version {case['version']}, {case['status']}")
@@ -59,16 +59,3 @@ def write_record_pdf(record: dict[str, Any], path: Path) -> Path:
 
 def _local(iso: str) -> str:
     return local(datetime.fromisoformat(iso))
-
-
-def _font(pdf: FPDF) -> str:
-    if UNICODE_FONT.exists():  # names and addresses are often in Kazakh or Russian
-        pdf.add_font("DejaVu", fname=str(UNICODE_FONT))
-        return "DejaVu"
-    return "Helvetica"
-
-
-def _printable(text: str, font: str) -> str:
-    if font == "Helvetica":
-        return text.encode("latin-1", "replace").decode("latin-1")
-    return text

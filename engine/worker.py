@@ -22,6 +22,7 @@ from engine import clock
 from engine.calendar import ALMATY
 from engine.errors import UnknownTopic
 from engine.grounds import describe as describe_grounds
+from engine.pdf_text import document_font, printable
 
 __all__ = [
     "ALMATY",
@@ -30,8 +31,10 @@ __all__ = [
     "TaskContext",
     "WorkerRegistry",
     "describe_grounds",
+    "document_font",
     "idempotency_key",
     "now",
+    "printable",
     "run_handler",
     "today",
 ]
