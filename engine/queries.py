@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 import engine.case_labels  # noqa: F401  (labels every case started from here on)
+from engine import clock
 from store.models import Case, CaseLabel, ProcessDefinition, UserTask
 
 TASK_STATUSES = ("unclaimed", "mine", "claimed")
@@ -65,6 +66,8 @@ def task_page(
     Tasks with a due time come first (earliest first), then those without; the cursor is
     "<due_at ISO or ->|<task id>" of the last row shown.
     """
+    if wanted.business_key:
+        return _one_application(session, wanted)
     due, last_id = _read_cursor(after)
     rows: list = []
     if due is not None or last_id is None:
@@ -79,8 +82,30 @@ def task_page(
     return TaskPage(page, _cursor(page[-1].task) if more and page else None)
 
 
-def _fetch(session, wanted: TaskFilter, keyset, limit: int, dated: bool) -> list:
-    query = (
+def _one_application(session, wanted: TaskFilter) -> TaskPage:
+    """Return the open tasks of one application's cases, sorted here.
+
+    SQLite's planner would rather walk the due-time index than the business key's; an
+    application has a handful of tasks, so fetching them by case and sorting is cheapest.
+    """
+    case_ids = list(session.scalars(select(Case.id).where(Case.business_key == wanted.business_key)))
+    if not case_ids:
+        return TaskPage([], None)
+    query = _task_query().where(UserTask.case_id.in_(case_ids))  # no status here: it would pick its index
+    for condition in _conditions(wanted):
+        query = query.where(condition)
+    found = [row for row in session.execute(query).all() if row[0].status == "open"]
+    rows = sorted(found, key=lambda row: _sort_key(row[0]))
+    return TaskPage([TaskRow(*row) for row in rows], None)
+
+
+def _sort_key(task: UserTask) -> tuple:
+    due = clock.as_utc(task.due_at) if task.due_at is not None else None
+    return (due is None, due or datetime.min.replace(tzinfo=UTC), task.id)
+
+
+def _task_query():
+    return (
         select(
             UserTask,
             Case.business_key,
@@ -91,6 +116,12 @@ def _fetch(session, wanted: TaskFilter, keyset, limit: int, dated: bool) -> list
         )
         .join(Case, Case.id == UserTask.case_id)
         .outerjoin(CaseLabel, CaseLabel.case_id == UserTask.case_id)
+    )
+
+
+def _fetch(session, wanted: TaskFilter, keyset, limit: int, dated: bool) -> list:
+    query = (
+        _task_query()
         .where(UserTask.status == "open")
         .where(UserTask.due_at.is_not(None) if dated else UserTask.due_at.is_(None))
         .order_by(UserTask.due_at, UserTask.id)
@@ -111,7 +142,7 @@ def _conditions(wanted: TaskFilter) -> list:
         conditions.append(or_(*mine))
     if wanted.kind:
         conditions.append(CaseLabel.kind == wanted.kind)
-    if wanted.business_key:  # exact: it is the application's number, and uses ix_cases_business_key
+    if wanted.business_key:  # exact: the application's number
         conditions.append(Case.business_key == wanted.business_key)
     if wanted.status == "unclaimed":
         conditions.append(UserTask.assignee.is_(None))

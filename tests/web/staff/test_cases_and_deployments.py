@@ -73,3 +73,20 @@ def test_a_clean_upload_is_deployed_as_a_new_version(browser):
     assert answer.status_code == 201
     assert "core_sample v1 (new version)" in page
     assert "<td>core_sample</td>" in page
+
+
+def test_a_head_retries_an_incident_from_the_case_page_and_an_auditor_may_not(orchestrator, app, browser):
+    from datetime import timedelta
+
+    from tests.procedure.harness import application
+
+    case_id = orchestrator.start_case("license_issuance", "APP-9", application(), "portal")
+    (task,) = orchestrator.fetch_and_lock("w", ["cabinet.accepted"], timedelta(minutes=5))
+    orchestrator.fail_external_task(task.id, "w", "the cabinet is down", retries=0)
+    hana = browser("hana")
+    page = hana.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "the cabinet is down" in page and "Retry</button>" in page
+    incident_id = re.search(r"/incidents/(\d+)/retry", page).group(1)
+    assert browser("aida").post(f"/cases/{case_id}/incidents/{incident_id}/retry").status_code == 403
+    assert hana.post(f"/cases/{case_id}/incidents/{incident_id}/retry").status_code == 302
+    assert "No open incidents." in hana.get(f"/cases/{case_id}").get_data(as_text=True)
