@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine import cases, forms, waits
+from engine.case_labels import label_for
 from engine.definitions import require_latest
 from engine.errors import Conflict, InvalidCommand, NotFound
 from engine.history import SYSTEM
@@ -39,6 +40,7 @@ def start_case(session: Session, key: str, business_key: str | None, variables: 
         variables=variables,
         clock=case.now.isoformat(),
     )
+    session.add(label_for(case.id, variables))
     cases.advance(case)
     _save(session, case, actor)
     return case.id

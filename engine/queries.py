@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-import engine.case_labels  # noqa: F401  (labels every case started from here on)
 from engine import clock
 from store.models import Case, CaseLabel, ProcessDefinition, UserTask
 
