@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,23 +22,12 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from tests.diagrams.tooling import diagram_files, skip_or_fail
+from tests.diagrams.tooling import chromium_browser, diagram_files, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWER_DIR = ROOT / "tools" / "bpmn-viewer"
 NODE_MODULES = ROOT / "node_modules"
 BPMN_JS = NODE_MODULES / "bpmn-js" / "dist" / "bpmn-navigated-viewer.production.min.js"
-CHROMIUM = Path(os.environ.get("LICFLOW_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 IMPORT_TIMEOUT_MS = 30_000
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -83,18 +71,8 @@ def viewer_url():
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}: run `apt-get install -y chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("Python package 'playwright' missing: run `.venv/bin/pip install playwright`")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from engine.calendar import ALMATY
 from engine.definitions import read_documents
 from engine.users import add_user
 from engine.worker_loop import WorkerLoop
-from tests.diagrams.test_diagrams_open_in_bpmn_js import BPMN_JS, CHROMIUM, CHROMIUM_ARGS
-from tests.diagrams.tooling import skip_or_fail
+from tests.diagrams.test_diagrams_open_in_bpmn_js import BPMN_JS
+from tests.diagrams.tooling import chromium_browser, skip_or_fail
 from tests.procedure.harness import application
 from tests.procedure.world import World
 from web import create_app
@@ -68,18 +68,8 @@ def site(orchestrator, monkeypatch):
 @pytest.fixture
 def chromium():
     """Debian's Chromium, headless."""
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}: run `apt-get install -y chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("Python package 'playwright' missing: run `.venv/bin/pip install playwright`")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 def sign_in(page, site: str, username: str) -> None:

@@ -7,8 +7,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.diagrams.test_diagrams_open_in_bpmn_js import BPMN_JS, CHROMIUM, CHROMIUM_ARGS
-from tests.diagrams.tooling import skip_or_fail
+from tests.diagrams.test_diagrams_open_in_bpmn_js import BPMN_JS
+from tests.diagrams.tooling import CHROMIUM, CHROMIUM_ARGS, skip_or_fail
 from tests.web.staff.conftest import PASSWORD
 
 RENDER_TIMEOUT_MS = 30_000
