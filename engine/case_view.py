@@ -86,20 +86,11 @@ class CaseView:
         return [e for e in self.elements if e.process_id != self.definition.key]
 
 
-def case_variables(workflow) -> dict[str, Any]:
-    """Return the case's variables: the data of its most recently changed live tasks, merged."""
-    merged: dict[str, Any] = {}
-    live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
-    for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
-        merged.update(task.data)
-    return merged
-
-
 def view_case(session: Session, case_id: str) -> CaseView:
     """Return the case page's view of case `case_id`; NotFound if there is none."""
     opened = cases.open_case(session, case_id)
     definition = opened.definition
-    variables = case_variables(opened.workflow)
+    variables = cases.case_variables(opened.workflow)
     finished = set(
         session.scalars(
             select(HistoryEvent.element_id).where(

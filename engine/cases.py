@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -106,3 +107,12 @@ def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
 def cases_by_business_key(session: Session, business_key: str) -> list[Case]:
     """Return the cases with `business_key`."""
     return list(session.scalars(select(Case).where(Case.business_key == business_key)))
+
+
+def case_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Return the case's variables: the data of its live tasks and subprocesses, newest last."""
+    merged: dict[str, Any] = {}
+    live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
+    for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    return merged

@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,6 @@ from engine.portal_status import status_of, status_text
 from store.models import MessageSubscription, PortalApplication, UserTask
 
 APPLICATION_NUMBER = re.compile(r"APP-[0-9]{4}-[0-9]{6}")
-_LIVE = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
 
 
 @dataclass(frozen=True)
@@ -114,12 +112,8 @@ def _view(session: Session, row: PortalApplication) -> ApplicationView:
 
 
 def case_variables(session: Session, case_id: str) -> dict[str, Any]:
-    """Return the case's variables: the data of its tasks and subprocesses, newest last."""
-    workflow = cases.open_case(session, case_id).workflow
-    merged: dict[str, Any] = {}
-    for task in sorted(workflow.get_tasks(state=_LIVE), key=lambda t: t.last_state_change):
-        merged.update(task.data)
-    return merged
+    """Return the variables of case `case_id`."""
+    return cases.case_variables(cases.open_case(session, case_id).workflow)
 
 
 def _in_almaty(moment: str | None) -> str | None:

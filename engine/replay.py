@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.cases import case_variables
 from engine.definitions import specs_of
 from engine.errors import NotFound
 from engine.replay_state import state_summary
@@ -137,12 +137,3 @@ def compare(step: Step, completed: list[str], workflow) -> str | None:
 def _name(step: Step) -> str:
     where = f" {step.input.element_id}" if step.input.element_id else ""
     return f"step {step.number} ({step.input.kind}{where})"
-
-
-def case_variables(workflow) -> dict[str, Any]:
-    """Return the case's variables: the data of its tasks merged in the order they changed."""
-    merged: dict[str, Any] = {}
-    live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
-    for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
-        merged.update(task.data)
-    return merged

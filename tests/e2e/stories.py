@@ -15,10 +15,9 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.calendar import ALMATY
-from engine.cases import open_case
+from engine.cases import case_variables, open_case
 from standins.seed import read_seed
 from store.models import Case, UserTask
-from tests.procedure.harness import _newest
 
 SEED = read_seed()
 STORIES = {a["id"]: a for a in SEED["applicants"]}
@@ -109,7 +108,7 @@ def open_task(orchestrator, business_key: str) -> UserTask | None:
 
 def variables_of(orchestrator, case_id: str) -> dict:
     with orchestrator.store.unit_of_work() as session:
-        return _newest(open_case(session, case_id).workflow)
+        return case_variables(open_case(session, case_id).workflow)
 
 
 def ticks(numbers) -> dict:

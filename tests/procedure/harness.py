@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import time_machine
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine.definitions import read_documents
@@ -130,17 +129,7 @@ class Procedure:
 
     def variables(self) -> dict[str, Any]:
         """Return the case's variables as the main process sees them now."""
-        from engine.cases import open_case
+        from engine.cases import case_variables, open_case
 
         with self.orchestrator.store.unit_of_work() as session:
-            return _newest(open_case(session, self.case_id).workflow)
-
-
-def _newest(workflow) -> dict[str, Any]:
-    """Merge the data of the most recently finished tasks of the case and its subprocesses."""
-    merged: dict[str, Any] = {}
-    live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
-    tasks = sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change)
-    for task in tasks:
-        merged.update(task.data)
-    return merged
+            return case_variables(open_case(session, self.case_id).workflow)
