@@ -16,7 +16,8 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from bench.engine_commands import DIAGRAM, VARIABLES, _databases
+from bench.databases import scratch_databases
+from bench.engine_commands import DIAGRAM, VARIABLES
 from engine.audit import case_ids, check_cases
 from engine.definitions import specs_of
 from engine.history import GENESIS, event_hash
@@ -129,7 +130,7 @@ def replay_all(session, ids: list[str]) -> int:
 def main() -> None:
     print(f"audit over {CASES} recorded cases (events per second; ratio = rate / baseline rate)")
     print(f"{'database':<11} {'operation':<22} {'events':>9} {'seconds':>8} {'events/s':>10} {'ratio':>7}")
-    for label, url, _ in _databases():
+    for label, url in scratch_databases():
         upgrade(url)
         store = Store(url)
         print(f"  ... {label}: recording and copying {CASES} cases", file=sys.stderr, flush=True)

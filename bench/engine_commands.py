@@ -9,14 +9,11 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
+from bench.databases import scratch_databases
 from engine.orchestrator import Orchestrator
 from engine.queries import open_user_tasks
 from store.db import Store
@@ -25,7 +22,6 @@ from store.migrate import upgrade
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAM = ROOT / "tests" / "diagrams" / "core_sample.bpmn"
 CASES = int(os.environ.get("LICFLOW_BENCH_CASES", "200"))
-POSTGRES_ADMIN_URL = os.environ.get("LICFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 VARIABLES = {"review_due": "2030-01-01T09:00:00+00:00", "due": "2029-12-31T13:30:00+00:00"}
 
 
@@ -65,30 +61,10 @@ def run(orchestrator: Orchestrator) -> dict[str, list[float]]:
     return times
 
 
-def _databases():
-    folder = tempfile.mkdtemp(prefix="licflow-bench-")
-    yield "SQLite", f"sqlite:///{folder}/bench.db", None
-    admin = sa.create_engine(
-        POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    name = f"licflow_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # no PostgreSQL here: report SQLite only
-        print(f"PostgreSQL skipped: {error}", file=sys.stderr)
-        return
-    try:
-        yield "PostgreSQL", POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", None
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 def main() -> None:
     print(f"engine commands, {CASES} cases each (median and p95 in ms; ratio = median / baseline median)")
     print(f"{'database':<11} {'command':<18} {'median':>8} {'p95':>8} {'ratio':>7}")
-    for label, url, _ in _databases():
+    for label, url in scratch_databases():
         upgrade(url)
         store = Store(url)
         print(f"  ... {label}: running", file=sys.stderr, flush=True)

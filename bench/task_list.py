@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.databases import DATABASE_KINDS, scratch_database
 from engine.definitions import read_documents
 from engine.orchestrator import Orchestrator
 from store.db import Store
@@ -34,7 +34,6 @@ CASES = int(os.environ.get("LICFLOW_BENCH_TASK_CASES", "100000"))
 BASELINE = 1000
 REQUESTS = int(os.environ.get("LICFLOW_BENCH_REQUESTS", "40"))
 BATCH = 5000
-POSTGRES_ADMIN_URL = os.environ.get("LICFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 KINDS = ("one_time", "general", "exclusive")
 PAGES = {
     "task list page": "/tasks",
@@ -127,32 +126,6 @@ def measure(url: str, count: int) -> dict[str, list[float]]:
     return times
 
 
-def _sqlite_url() -> str:
-    return f"sqlite:///{tempfile.mkdtemp(prefix='licflow-bench-')}/tasks.db"
-
-
-def _postgres_database():
-    """Yield the URL of a new PostgreSQL database, dropped afterwards; nothing without PostgreSQL."""
-    admin = sa.create_engine(
-        POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    name = f"licflow_bench_tasks_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        print(f"PostgreSQL skipped: {error}", file=sys.stderr)
-        return None, None
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
-
-
 def _stats(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), statistics.quantiles(samples, n=20)[-1]
 
@@ -161,21 +134,14 @@ def main() -> None:
     print(f"task list, {CASES} cases vs {BASELINE} (ms per request, {REQUESTS} requests each)")
     print("ratio = median with many cases / median with the baseline")
     print(f"{'database':<11} {'page':<19} {'base med':>9} {'median':>8} {'p95':>8} {'ratio':>7}")
-    for label in ("SQLite", "PostgreSQL"):
+    for label in DATABASE_KINDS:
         results = {}
         for count in (BASELINE, CASES):
-            if label == "SQLite":
-                url, drop = _sqlite_url(), None
-            else:
-                url, drop = _postgres_database()
+            with scratch_database(label) as url:
                 if url is None:
                     break
-            print(f"  ... {label}: {count} cases", file=sys.stderr, flush=True)
-            try:
+                print(f"  ... {label}: {count} cases", file=sys.stderr, flush=True)
                 results[count] = measure(url, count)
-            finally:
-                if drop:
-                    drop()
         if len(results) < 2:
             continue
         for page in PAGES:
