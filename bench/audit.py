@@ -18,12 +18,12 @@ from sqlalchemy import insert, select
 
 from bench.databases import scratch_databases
 from bench.engine_commands import DIAGRAM, VARIABLES
-from engine.audit import case_ids, check_cases
-from engine.definitions import specs_of
-from engine.history import GENESIS, event_hash
+from engine.history.chain_check import case_ids, check_cases
+from engine.history.replay import replay_events
 from engine.orchestrator import Orchestrator
-from engine.queries import open_user_tasks
-from engine.replay import replay_events
+from engine.people.queries import open_user_tasks
+from engine.runtime.definitions import specs_of
+from engine.runtime.history import GENESIS, event_hash
 from store.db import Store
 from store.migrate import upgrade
 from store.models import Case, HistoryEvent, ProcessDefinition

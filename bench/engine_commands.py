@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.databases import scratch_databases
 from engine.orchestrator import Orchestrator
-from engine.queries import open_user_tasks
+from engine.people.queries import open_user_tasks
 from store.db import Store
 from store.migrate import upgrade
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.databases import DATABASE_KINDS, scratch_database
-from engine.definitions import read_documents
 from engine.orchestrator import Orchestrator
+from engine.runtime.definitions import read_documents
 from store.db import Store
 from store.migrate import upgrade
 from store.models import Case, CaseLabel, UserTask
@@ -104,7 +104,7 @@ def measure(url: str, count: int) -> dict[str, list[float]]:
     (deployed, *_) = orchestrator.deploy(read_documents([ROOT / "bpmn"]), actor="bench")
     fill(store, deployed.definition_id, count)
     with orchestrator.transaction() as db:
-        from engine.users import add_user
+        from engine.people.users import add_user
 
         add_user(db, "officer", "bench-password", ["officers"])
     if store.is_postgresql:

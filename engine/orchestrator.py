@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import commands, definitions, external_tasks, messages, numbers
 from engine.errors import Conflict
+from engine.runtime import commands, definitions, external_tasks, messages, numbers
 from store.db import Store
 from store.models import ExternalTask
 

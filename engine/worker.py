@@ -19,10 +19,10 @@ from datetime import date, datetime
 from typing import Any
 
 from engine import clock
-from engine.calendar import ALMATY
 from engine.errors import UnknownTopic
-from engine.grounds import describe as describe_grounds
-from engine.pdf_text import document_font, printable
+from engine.history.pdf_text import document_font, printable
+from procedure.calendar import ALMATY
+from procedure.grounds import describe as describe_grounds
 
 __all__ = [
     "ALMATY",

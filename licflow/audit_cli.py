@@ -12,15 +12,15 @@ import click
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.audit import case_ids, check_cases
-from engine.audit_heads import day_heads
-from engine.audit_pdf import write_record_pdf
-from engine.audit_record import case_record
-from engine.definitions import read_documents
 from engine.errors import LicflowError
-from engine.replay import replay_case
-from engine.replay_verdict import verdict
-from engine.replay_whatif import what_if
+from engine.history.chain_check import case_ids, check_cases
+from engine.history.heads import day_heads
+from engine.history.record import case_record
+from engine.history.record_pdf import write_record_pdf
+from engine.history.replay import replay_case
+from engine.history.verdict import verdict
+from engine.history.what_if import what_if
+from engine.runtime.definitions import read_documents
 from store.db import Store
 
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import click
 
-from engine.calendar import ALMATY, calendar_version, year_listing
-from engine.deadlines import registration_day, statutory_due
+from procedure.calendar import ALMATY, calendar_version, year_listing
+from procedure.deadlines import registration_day, statutory_due
 
 
 class AwareDateTime(click.ParamType):

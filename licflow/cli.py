@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from engine.definitions import read_documents, topics_in_use
 from engine.errors import LicflowError
 from engine.orchestrator import Orchestrator
+from engine.runtime.definitions import read_documents, topics_in_use
 from engine.worker import WorkerRegistry
 from licflow.audit_cli import audit
 from licflow.calendar_cli import calendar

@@ -18,8 +18,8 @@ from lxml import etree
 from signxml import XMLSigner, methods
 
 from engine import clock
-from engine.application_form import NAMESPACE
-from engine.xmlsafe import parse_xml
+from engine.dialect.xmlsafe import parse_xml
+from procedure.portal.application_form import NAMESPACE
 
 KEY_BITS = 2048
 

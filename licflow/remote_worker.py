@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from engine.external_tasks import DEFAULT_RETRIES, retry_delay
+from engine.runtime.external_tasks import DEFAULT_RETRIES, retry_delay
 from engine.worker import Outcome, TaskContext, WorkerRegistry, idempotency_key, run_handler
-from web.camunda_variables import from_typed, to_typed
+from web.camunda.variables import from_typed, to_typed
 
 log = logging.getLogger(__name__)
 

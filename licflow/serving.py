@@ -11,8 +11,8 @@ import threading
 from werkzeug.serving import make_server
 
 from engine.orchestrator import Orchestrator
-from engine.timers import TimerService
-from engine.worker_loop import WorkerLoop
+from engine.runtime.timers import TimerService
+from engine.runtime.worker_loop import WorkerLoop
 from licflow.settings import Settings
 from web import create_app
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from engine.orchestrator import Orchestrator
-from engine.users import add_user
+from engine.people.users import add_user
 from licflow.settings import ROOT, Settings
 from store.models import User
 

@@ -8,7 +8,7 @@ import click
 
 from engine.errors import LicflowError
 from engine.orchestrator import Orchestrator
-from engine.users import ROLES, add_user
+from engine.people.users import ROLES, add_user
 from licflow.settings import Settings
 from store.db import Store
 

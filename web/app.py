@@ -15,19 +15,20 @@ def create_app(orchestrator: Orchestrator, test_config: dict | None = None) -> F
         app.config.from_mapping(test_config)
     app.extensions["licflow"] = orchestrator
 
-    from web import camunda_rest, engine_api, errors, health
+    from web import engine_api, errors, health
+    from web.camunda import rest as camunda_rest
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(engine_api.bp)
     app.register_blueprint(camunda_rest.bp)
-    from web import staff_pages
+    from web.staff import pages as staff_pages
 
     staff_pages.init_app(app)
-    from web import portal_api
+    from web.portal import api as portal_api
 
     portal_api.init_app(app)
-    from web import audit_pages
+    from web.staff import audit_pages
 
     audit_pages.init_app(app)
     return app

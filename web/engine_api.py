@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from engine import queries
 from engine.errors import InvalidCommand
+from engine.people import queries
 from web.auth import token_required
 
 bp = Blueprint("engine_api", __name__, url_prefix="/api/engine")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from engine.definitions import read_documents
 from engine.orchestrator import Orchestrator
+from engine.runtime.definitions import read_documents
 from standins.app import create_app as create_standins
 from standins.mail import MailSink
 from standins.server import StandInServer

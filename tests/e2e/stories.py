@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock
-from engine.calendar import ALMATY
-from engine.cases import case_variables, open_case
+from engine.runtime.cases import case_variables, open_case
+from procedure.calendar import ALMATY
 from standins.seed import read_seed
 from store.models import Case, UserTask
 

@@ -17,13 +17,13 @@ import pytest
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
-import engine.queries  # noqa: F401  (labels cases from the first one on)
-import engine.users
+import engine.people.queries  # noqa: F401  (labels cases from the first one on)
+import engine.people.users
 from engine import clock
-from engine.calendar import ALMATY
-from engine.definitions import read_documents
-from engine.users import add_user
-from engine.worker_loop import WorkerLoop
+from engine.people.users import add_user
+from engine.runtime.definitions import read_documents
+from engine.runtime.worker_loop import WorkerLoop
+from procedure.calendar import ALMATY
 from tests.diagrams.test_diagrams_open_in_bpmn_js import BPMN_JS
 from tests.diagrams.tooling import chromium_browser, skip_or_fail
 from tests.procedure.harness import application
@@ -51,7 +51,7 @@ def site(orchestrator, monkeypatch):
         skip_or_fail(f"bpmn-js not installed ({BPMN_JS} missing): run `npm ci`")
     orchestrator.deploy(read_documents(sorted((ROOT / "bpmn").glob("*.*"))))
     quick = functools.partial(generate_password_hash, method="pbkdf2:sha256:1")
-    monkeypatch.setattr(engine.users, "generate_password_hash", quick)  # scrypt costs seconds here
+    monkeypatch.setattr(engine.people.users, "generate_password_hash", quick)  # scrypt costs seconds here
     with orchestrator.transaction() as db:
         add_user(db, "olga", PASSWORD, ["officers"], full_name="Olga Officer")
         add_user(db, "hana", PASSWORD, ["heads"], full_name="Hana Head")

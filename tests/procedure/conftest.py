@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.replay import replay_case
-from engine.replay_verdict import verdict
+from engine.history.replay import replay_case
+from engine.history.verdict import verdict
 from tests.procedure.harness import Procedure
 from tests.procedure.world import World
 

@@ -9,10 +9,10 @@ from typing import Any
 import time_machine
 from sqlalchemy import select
 
-from engine.definitions import read_documents
 from engine.orchestrator import Orchestrator
-from engine.timers import fire_due_timers
-from engine.worker_loop import WorkerLoop
+from engine.runtime.definitions import read_documents
+from engine.runtime.timers import fire_due_timers
+from engine.runtime.worker_loop import WorkerLoop
 from store.models import Case, HistoryEvent, Timer, UserTask
 from tests.procedure.world import World
 
@@ -129,7 +129,7 @@ class Procedure:
 
     def variables(self) -> dict[str, Any]:
         """Return the case's variables as the main process sees them now."""
-        from engine.cases import case_variables, open_case
+        from engine.runtime.cases import case_variables, open_case
 
         with self.orchestrator.store.unit_of_work() as session:
             return case_variables(open_case(session, self.case_id).workflow)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.replay import replay_case
-from engine.replay_verdict import verdict
+from engine.history.replay import replay_case
+from engine.history.verdict import verdict
 from store.models import Case, HistoryEvent
 from tests.procedure.world import almaty
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.replay_whatif import SAME, what_if
+from engine.history.what_if import SAME, what_if
 from store.models import Case, ProcessDefinition
 from tests.procedure.harness import BPMN, Procedure
 from tests.procedure.world import almaty

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from engine import clock
-from engine.calendar import ALMATY
 from engine.worker import WorkerRegistry
+from procedure.calendar import ALMATY
 
 REQUIRED_DOCUMENTS = ("application", "contract")
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from web.camunda_variables import InvalidVariable, camunda_date, from_typed, to_typed, to_typed_value
+from web.camunda.variables import InvalidVariable, camunda_date, from_typed, to_typed, to_typed_value
 
 JSON = "application/json"
 

@@ -12,7 +12,7 @@ import time_machine
 from engine import clock
 from tests.engine import sample
 from tests.web.camunda.helpers import BEARER, TOPIC, fetch, fetch_one, row
-from web.camunda_variables import camunda_date
+from web.camunda.variables import camunda_date
 
 # fetch and lock
 

@@ -10,7 +10,7 @@ import time_machine
 from engine import clock
 from tests.engine import sample
 from tests.web.camunda.helpers import BEARER, TOKEN, basic, boolean, fetch, fetch_one, post, row
-from web.camunda_variables import camunda_date
+from web.camunda.variables import camunda_date
 
 # locks
 

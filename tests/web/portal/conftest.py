@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from engine.definitions import read_documents
-from engine.portal_settings import PortalSettings
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.runtime.definitions import read_documents
 from licflow.portal_signing import new_key
+from procedure.portal.settings import PortalSettings
 from store.models import Case, PortalApplication
 from tests.web.signing import Authority, basic
 from web import create_app

@@ -17,15 +17,15 @@ from schemathesis.specs.openapi.checks import (
 )
 from werkzeug.security import generate_password_hash
 
-from engine.definitions import read_documents
 from engine.orchestrator import Orchestrator
-from engine.portal_settings import PortalSettings
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.runtime.definitions import read_documents
+from procedure.portal.settings import PortalSettings
 from store.db import Store
 from tests.web.portal.conftest import BPMN, DALA, PASSWORD, submit
 from tests.web.signing import basic
 from web import create_app
-from web.portal_api import OPENAPI
+from web.portal.api import OPENAPI
 
 CHECKS = [
     not_a_server_error,

@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine.calendar import ALMATY
+from engine.runtime.worker_loop import WorkerLoop
 from engine.worker import WorkerRegistry
-from engine.worker_loop import WorkerLoop
+from procedure.calendar import ALMATY
 from store.models import UserTask
 from tests.procedure.helpers import grounds
 from tests.procedure.world import World

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from engine import clock
-from engine.calendar import ALMATY
-from engine.numbers import last_allocated
-from engine.portal_views import case_variables
+from engine.runtime.numbers import last_allocated
+from procedure.calendar import ALMATY
+from procedure.portal.views import case_variables
 from store.models import PortalApplication
 from tests.web.portal.conftest import DALA, STEPPE, counts, submit
 from tests.web.signing import Authority, basic

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from werkzeug.security import generate_password_hash
 
-import engine.queries  # noqa: F401  (labels cases from the first one on)
-import engine.users
-from engine.definitions import read_documents
-from engine.users import add_user
-from engine.worker_loop import WorkerLoop
+import engine.people.queries  # noqa: F401  (labels cases from the first one on)
+import engine.people.users
+from engine.people.users import add_user
+from engine.runtime.definitions import read_documents
+from engine.runtime.worker_loop import WorkerLoop
 from tests.procedure.harness import application
 from tests.procedure.world import World
 from web import create_app
@@ -33,7 +33,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def quick_password_hashes(monkeypatch):
     """Hash test passwords cheaply: scrypt's deliberate slowness would cost seconds per test."""
     monkeypatch.setattr(
-        engine.users,
+        engine.people.users,
         "generate_password_hash",
         lambda password: generate_password_hash(password, "pbkdf2:sha256:1"),
     )

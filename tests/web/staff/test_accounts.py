@@ -6,7 +6,7 @@ import stat
 
 from click.testing import CliRunner
 
-from engine.users import authenticate, roles_of
+from engine.people.users import authenticate, roles_of
 from licflow.cli import main
 from licflow.settings import Settings
 from licflow.staff import secret_key, seed_demo_users

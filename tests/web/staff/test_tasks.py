@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import queries
+from engine.people import queries
 from store.models import HistoryEvent, UserTask
 
 

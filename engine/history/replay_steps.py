@@ -1,0 +1,128 @@
+"""Read a recorded history as steps, and apply one step's recorded input to a rebuilt case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import clock
+from engine.dialect.expressions import make_script_engine
+from engine.dialect.parser import VariablesMessageEventDefinition
+from engine.runtime import waits
+
+# the kinds of event that carry an input the engine acted on; everything else is an outcome
+INPUTS = (
+    "case_started",
+    "user_task_completed",
+    "external_task_completed",
+    "bpmn_error_thrown",
+    "message_correlated",
+    "timer_fired",
+)
+_SCRIPT_ENGINE = make_script_engine()
+
+
+class CannotApply(Exception):
+    """The recorded input has nothing to act on in the rebuilt case."""
+
+
+@dataclass
+class Step:
+    """One command of the history: its input event and what was recorded as its outcome."""
+
+    number: int
+    input: Any  # the HistoryEvent of the input
+    completed: list[str] = field(default_factory=list)
+    state: dict | None = None  # the recorded state_reached data, when the command recorded one
+    case_completed: bool = False
+
+    @property
+    def clock(self) -> datetime:
+        """Return the engine's clock reading of the command, as recorded."""
+        recorded = (self.input.data or {}).get("clock")
+        return datetime.fromisoformat(recorded) if recorded else clock.as_utc(self.input.at)
+
+
+def steps_of(events: list) -> list[Step]:
+    """Group a case's events (in seq order) into the steps of its commands."""
+    steps: list[Step] = []
+    for event in events:
+        if event.kind in INPUTS:
+            steps.append(Step(len(steps) + 1, event))
+        elif not steps:
+            continue
+        elif event.kind == "element_completed":
+            steps[-1].completed.append(event.element_id)
+        elif event.kind == "state_reached":
+            steps[-1].state = event.data
+        elif event.kind == "case_completed":
+            steps[-1].case_completed = True
+    return steps
+
+
+def start(step: Step, spec, subprocess_specs: dict) -> BpmnWorkflow:
+    """Create the case's workflow with its recorded start variables."""
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=_SCRIPT_ENGINE)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(step.input.data.get("variables") or {})
+    return workflow
+
+
+def apply(workflow: BpmnWorkflow, step: Step) -> None:
+    """Apply a recorded input (not case_started) to the workflow, as the command did."""
+    event, data = step.input, step.input.data
+    if event.kind == "user_task_completed":
+        task = _one(waits.ready_user_tasks(workflow), event.element_id, "open user task")
+        task.data.update(data.get("data") or {})
+        task.run()
+    elif event.kind == "external_task_completed":
+        task = _one(waits.started_external_tasks(workflow), event.element_id, "waiting service task")
+        task.data.update(data.get("variables") or {})
+        task.complete()
+    elif event.kind == "bpmn_error_thrown":
+        task = _one(waits.started_external_tasks(workflow), event.element_id, "waiting service task")
+        definition = ErrorEventDefinition(data.get("message") or data["code"], data["code"])
+        task.data.update(data.get("variables") or {})
+        workflow.catch(BpmnEvent(definition, payload=data.get("variables") or {}, target=task.workflow))
+    elif event.kind == "message_correlated":
+        if not waits.waiting_tasks_for(workflow, data["name"]):
+            raise CannotApply(f"the case does not wait for message {data['name']!r}")
+        definition = VariablesMessageEventDefinition(data["name"])
+        workflow.catch(BpmnEvent(definition, payload=data.get("variables") or {}))
+    elif event.kind == "timer_fired":
+        _fire_timer(workflow, event.element_id)
+
+
+def _fire_timer(workflow: BpmnWorkflow, element_id: str) -> None:
+    if not any(t.element_id == element_id for t in waits.waiting_timers(workflow)):
+        raise CannotApply(f"no timer {element_id} waits in the case")
+    workflow.refresh_timers()
+    if any(t.element_id == element_id for t in waits.waiting_timers(workflow)):
+        raise CannotApply(f"timer {element_id} is not due yet at the recorded time")
+
+
+def _one(tasks: list, element_id: str, what: str):
+    """Return the first of `tasks` at `element_id` (tasks are matched by element, not by id)."""
+    for task in tasks:
+        if task.task_spec.bpmn_id == element_id:
+            return task
+    waiting = ", ".join(sorted(t.task_spec.bpmn_id for t in tasks)) or "none"
+    raise CannotApply(f"no {what} {element_id} in the case (waiting: {waiting})")
+
+
+def run(workflow: BpmnWorkflow) -> list[str]:
+    """Run the engine to the next wait states; return the elements completed, in order."""
+    completed: list[str] = []
+
+    def did_complete(task) -> None:
+        if getattr(task.task_spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
+            completed.append(task.task_spec.bpmn_id)
+
+    workflow.do_engine_steps(did_complete_task=did_complete)
+    return completed

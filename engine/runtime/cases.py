@@ -1,0 +1,118 @@
+"""Load a case, run it to its next wait states, and save state, projections and history."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.dialect.expressions import make_script_engine
+from engine.errors import NotFound, ProcessError
+from engine.runtime.definitions import specs_of
+from engine.runtime.history import SYSTEM, HistoryWriter
+from engine.runtime.projections import reconcile
+from engine.runtime.serializer import dump_state, load_state
+from store.models import Case, ProcessDefinition
+
+_SCRIPT_ENGINE = make_script_engine()
+
+
+@dataclass
+class OpenCase:
+    """A case loaded for one command: its row, its running workflow and its history writer."""
+
+    row: Case
+    definition: ProcessDefinition
+    workflow: BpmnWorkflow
+    history: HistoryWriter
+    now: datetime
+    completed_elements: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+
+def new_case(session: Session, definition: ProcessDefinition, business_key, variables) -> OpenCase:
+    """Create a case of `definition` with start variables, not yet run."""
+    now = clock.now()
+    spec, subprocess_specs = specs_of(definition)
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=_SCRIPT_ENGINE)
+    for task in workflow.get_tasks(state=TaskState.READY):  # the start task
+        task.data.update(variables)
+    row = Case(
+        id=str(uuid.uuid4()),
+        business_key=business_key,
+        definition_id=definition.id,
+        status="running",
+        state="",
+        started_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
+
+
+def open_case(session: Session, case_id: str) -> OpenCase:
+    """Load case `case_id` for a command."""
+    row = session.get(Case, case_id)
+    if row is None:
+        raise NotFound(f"no case with id {case_id!r}")
+    definition = session.get(ProcessDefinition, row.definition_id)
+    spec, subprocess_specs = specs_of(definition)
+    workflow = load_state(row.state, spec, subprocess_specs, _SCRIPT_ENGINE)
+    now = clock.now()
+    return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
+
+
+def advance(case: OpenCase) -> None:
+    """Run the case's engine steps until every path waits; record what completed."""
+
+    def did_complete(task) -> None:
+        spec = task.task_spec
+        if getattr(spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
+            case.completed_elements.append(spec.bpmn_id)
+
+    try:
+        case.workflow.do_engine_steps(did_complete_task=did_complete)
+    except SpiffWorkflowException as error:
+        element = getattr(getattr(error, "task_spec", None), "bpmn_id", None)
+        raise ProcessError(f"the diagram failed at {element or 'an element'}: {error}", element) from error
+
+
+def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
+    """Store state, projections and history of the case, in the caller's transaction."""
+    for element_id in case.completed_elements:
+        case.history.append("element_completed", actor, element_id)
+    case.completed_elements.clear()
+    row = case.row
+    row.state = dump_state(case.workflow)
+    row.updated_at = case.now
+    if case.workflow.completed and row.status == "running":
+        row.status = "completed"
+        row.ended_at = case.now
+        case.history.append("case_completed", SYSTEM)
+    reconcile(session, row.id, case.workflow, case.now)
+    session.flush()
+
+
+def cases_by_business_key(session: Session, business_key: str) -> list[Case]:
+    """Return the cases with `business_key`."""
+    return list(session.scalars(select(Case).where(Case.business_key == business_key)))
+
+
+def case_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Return the case's variables: the data of its live tasks and subprocesses, newest last."""
+    merged: dict[str, Any] = {}
+    live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
+    for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    return merged

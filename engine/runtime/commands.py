@@ -1,0 +1,194 @@
+"""The engine's commands. Each runs inside the caller's unit of work.
+
+Every command loads the case, applies itself, runs the engine to the next wait
+states, and saves state, projections and history together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
+from engine.errors import Conflict, InvalidCommand, NotFound
+from engine.people import forms
+from engine.runtime import cases, waits
+from engine.runtime.definitions import require_latest
+from engine.runtime.history import SYSTEM
+from engine.runtime.state_summary import state_summary
+from procedure.case_labels import label_for
+from store.models import Case, ExternalTask, Timer, UserTask
+
+Variables = dict[str, Any]
+
+
+def start_case(session: Session, key: str, business_key: str | None, variables: Variables, actor: str) -> str:
+    """Start a case of the newest version of process `key`; return its id."""
+    _require_variables(variables)
+    definition = require_latest(session, key)
+    case = cases.new_case(session, definition, business_key, variables)
+    case.history.append(
+        "case_started",
+        actor,
+        definition_key=definition.key,
+        definition_version=definition.version,
+        business_key=business_key,
+        variables=variables,
+        clock=case.now.isoformat(),
+    )
+    session.add(label_for(case.id, variables))
+    cases.advance(case)
+    _save(session, case, actor)
+    return case.id
+
+
+def complete_user_task(session: Session, task_id: str, data: Variables, actor: str) -> str:
+    """Complete a ready user task with the data the person entered; return the case id."""
+    _require_variables(data)
+    row = session.get(UserTask, task_id)
+    if row is None:
+        raise NotFound(f"no user task with id {task_id!r}")
+    if row.status != "open":
+        raise Conflict(f"user task {task_id} is {row.status}, not open")
+    case = cases.open_case(session, row.case_id)
+    task = waits.find_task(case.workflow, task_id)
+    if task is None or not task.has_state(TaskState.READY) or not isinstance(task.task_spec, UserTaskMixin):
+        raise Conflict(f"user task {task_id} is not ready in its case")
+    data = forms.read_submission(task.task_spec, data)
+    case.history.append(
+        "user_task_completed", actor, row.element_id, task_id=task_id, data=data, clock=case.now.isoformat()
+    )
+    task.data.update(data)
+    task.run()
+    row.completed_by = actor
+    cases.advance(case)
+    _save(session, case, actor)
+    return case.id
+
+
+def complete_external_task(session: Session, task: ExternalTask, variables: Variables, actor: str) -> str:
+    """Finish an external task with the variables its worker returned."""
+    _require_variables(variables)
+    case, engine_task = _open_external(session, task)
+    case.history.append(
+        "external_task_completed",
+        actor,
+        task.element_id,
+        task_id=task.id,
+        topic=task.topic,
+        variables=variables,
+        clock=case.now.isoformat(),
+    )
+    engine_task.data.update(variables)
+    engine_task.complete()
+    cases.advance(case)
+    _save(session, case, actor)
+    return case.id
+
+
+def throw_bpmn_error(
+    session: Session, task: ExternalTask, code: str, message: str, variables: Variables, actor: str
+) -> bool:
+    """Throw BPMN error `code` from an external task; return False if nothing catches it."""
+    _require_variables(variables)
+    case, engine_task = _open_external(session, task)
+    event = BpmnEvent(
+        ErrorEventDefinition(message or code, code), payload=variables, target=engine_task.workflow
+    )
+    engine_task.data.update(variables)
+    if not _error_is_caught(case.workflow, event):
+        return False
+    case.history.append(
+        "bpmn_error_thrown",
+        actor,
+        task.element_id,
+        task_id=task.id,
+        code=code,
+        message=message,
+        variables=variables,
+        clock=case.now.isoformat(),
+    )
+    case.workflow.catch(event)
+    cases.advance(case)
+    _save(session, case, actor)
+    return True
+
+
+def _error_is_caught(workflow, event) -> bool:
+    """Tell whether a waiting error catch event in the case matches `event`."""
+    return any(
+        t.task_spec.event_definition.catches(t, event)
+        for t in workflow.event_manager.tasks.values()
+        if isinstance(t.task_spec.event_definition, ErrorEventDefinition)
+    )
+
+
+def _open_external(session: Session, task: ExternalTask):
+    case = cases.open_case(session, task.case_id)
+    engine_task = waits.find_task(case.workflow, task.id)
+    if (
+        engine_task is None
+        or not engine_task.has_state(TaskState.STARTED)
+        or not isinstance(engine_task.task_spec, ExternalServiceTask)
+    ):
+        raise Conflict(f"external task {task.id} is not waiting in its case")
+    return case, engine_task
+
+
+def correlate_message(session: Session, case_id: str, name: str, variables: Variables, actor: str) -> None:
+    """Deliver message `name` to the case the correlation chose."""
+    _require_variables(variables)
+    case = cases.open_case(session, case_id)
+    if not any(m.message_name == name for m in waits.waiting_messages(case.workflow)):
+        raise Conflict(f"case {case_id} is not waiting for message {name!r}")
+    case.history.append(
+        "message_correlated", actor, name=name, variables=variables, clock=case.now.isoformat()
+    )
+    case.workflow.catch(BpmnEvent(VariablesMessageEventDefinition(name), payload=variables))
+    cases.advance(case)
+    _save(session, case, actor)
+
+
+def fire_timer(session: Session, timer: Timer, actor: str) -> None:
+    """Fire a due timer through the engine."""
+    case = cases.open_case(session, timer.case_id)
+    engine_task = waits.find_task(case.workflow, timer.id)
+    if engine_task is None or not engine_task.has_state(TaskState.WAITING):
+        raise Conflict(f"timer {timer.id} no longer waits in its case")
+    case.workflow.refresh_timers()
+    if engine_task.has_state(TaskState.WAITING):
+        raise Conflict(f"timer {timer.id} is not due yet by the engine's clock")
+    case.history.append(
+        "timer_fired",
+        actor,
+        timer.element_id,
+        timer_id=timer.id,
+        due_at=timer.due_at.isoformat(),
+        clock=case.now.isoformat(),
+    )
+    cases.advance(case)
+    _save(session, case, actor)
+
+
+def _save(session: Session, case, actor: str) -> None:
+    """Record where the case now stands (so a replay can compare each step), then save it."""
+    case.history.append("state_reached", SYSTEM, **state_summary(case.workflow))
+    cases.save(session, case, actor)
+
+
+def _require_variables(variables: Any) -> None:
+    if not isinstance(variables, dict) or not all(isinstance(k, str) for k in variables):
+        raise InvalidCommand("variables must be an object with string keys")
+
+
+def case_row(session: Session, case_id: str) -> Case:
+    """Return the row of case `case_id`, or raise NotFound."""
+    row = session.get(Case, case_id)
+    if row is None:
+        raise NotFound(f"no case with id {case_id!r}")
+    return row

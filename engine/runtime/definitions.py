@@ -1,0 +1,150 @@
+"""Deploy diagrams as versioned process definitions and share their parsed specs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.dialect.parser import parse_documents
+from engine.errors import InvalidDiagram, NotFound
+from engine.runtime.serializer import dump_spec, load_spec
+from store.models import ProcessDefinition
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What a deploy did for one process: the version it is on, and whether it is new."""
+
+    key: str
+    version: int
+    definition_id: int
+    created: bool
+
+
+def read_documents(paths: list[Path]) -> dict[str, bytes]:
+    """Read .bpmn and .dmn files (folders are searched) into name -> content."""
+    documents: dict[str, bytes] = {}
+    for path in paths:
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix in (".bpmn", ".dmn"):
+                documents[file.name] = file.read_bytes()
+    return documents
+
+
+def content_hash(documents: dict[str, bytes]) -> str:
+    """Hash the documents a process was deployed with, independent of their order."""
+    digest = hashlib.sha256()
+    for name in sorted(documents):
+        digest.update(name.encode() + b"\0" + documents[name] + b"\0")
+    return digest.hexdigest()
+
+
+def deploy(session: Session, documents: dict[str, bytes], actor: str) -> list[Deployed]:
+    """Deploy every executable process in `documents`; a new version only when it changed."""
+    parser = parse_documents(documents)
+    process_ids = parser.get_process_ids()
+    if not process_ids:
+        raise InvalidDiagram("no executable process in the documents deployed")
+    results = []
+    for key in sorted(process_ids):
+        try:
+            spec = parser.get_spec(key)
+            subprocess_specs = parser.get_subprocess_specs(key)
+        except Exception as error:  # SpiffWorkflow raises several kinds while resolving
+            raise InvalidDiagram(f"process {key}: {error}") from error
+        used = _documents_of(documents, spec, subprocess_specs)
+        results.append(_deploy_one(session, key, spec, subprocess_specs, used, actor))
+    return results
+
+
+def _documents_of(documents, spec, subprocess_specs) -> dict[str, str]:
+    """Return the files a process was built from: its own, its call activities', every DMN."""
+    names = {process.file for process in [spec, *subprocess_specs.values()]}
+    names |= {name for name in documents if name.endswith(".dmn")}
+    return {Path(n).name: documents[Path(n).name].decode("utf-8") for n in names if Path(n).name in documents}
+
+
+def _deploy_one(session, key, spec, subprocess_specs, used, actor) -> Deployed:
+    digest = content_hash({n: c.encode("utf-8") for n, c in used.items()})
+    latest = latest_definition(session, key)
+    if latest is not None and latest.content_hash == digest:
+        return Deployed(key, latest.version, latest.id, created=False)
+    definition = ProcessDefinition(
+        key=key,
+        version=(latest.version + 1) if latest else 1,
+        name=spec.description or key,
+        content_hash=digest,
+        source=used,
+        spec=dump_spec(spec, subprocess_specs),
+        deployed_at=clock.now(),
+        deployed_by=actor,
+    )
+    session.add(definition)
+    session.flush()
+    return Deployed(key, definition.version, definition.id, created=True)
+
+
+def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
+    """Return the newest version of process `key`, or None."""
+    newest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)
+    return session.scalars(
+        select(ProcessDefinition).where(
+            ProcessDefinition.key == key, ProcessDefinition.version == newest.scalar_subquery()
+        )
+    ).first()
+
+
+def require_latest(session: Session, key: str) -> ProcessDefinition:
+    """Return the newest version of process `key`, or raise NotFound."""
+    definition = latest_definition(session, key)
+    if definition is None:
+        raise NotFound(f"no process definition with key {key!r} is deployed")
+    return definition
+
+
+_SPECS: dict[tuple[int, str], tuple] = {}
+
+
+def specs_of(definition: ProcessDefinition) -> tuple:
+    """Return (spec, subprocess_specs) of a definition, parsed once per process."""
+    cache_key = (definition.id, definition.content_hash)
+    if cache_key not in _SPECS:
+        _SPECS[cache_key] = load_spec(definition.spec)
+    return _SPECS[cache_key]
+
+
+def topics_in_use(session: Session) -> set[str]:
+    """Return the external-task topics of the newest definitions and of running cases."""
+    from sqlalchemy import or_
+
+    from engine.dialect.parser import ExternalServiceTask
+    from store.models import Case
+
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    running = select(Case.definition_id).where(Case.status == "running").distinct()
+    rows = session.scalars(
+        select(ProcessDefinition).where(
+            or_(
+                ProcessDefinition.id.in_(running),
+                select(newest.c.key)
+                .where(newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version)
+                .exists(),
+            )
+        )
+    )
+    topics: set[str] = set()
+    for definition in rows:
+        spec, subprocess_specs = specs_of(definition)
+        for process in [spec, *subprocess_specs.values()]:
+            topics |= {t.topic for t in process.task_specs.values() if isinstance(t, ExternalServiceTask)}
+    return topics

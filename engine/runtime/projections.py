@@ -1,0 +1,161 @@
+"""Keep the store's projections (tasks, timers, subscriptions) in step with a case's state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.dialect.expressions import evaluate
+from engine.errors import ProcessError
+from engine.runtime import waits
+from store.models import ExternalTask, Incident, MessageSubscription, Timer, UserTask
+
+
+def reconcile(session: Session, case_id: str, workflow, now: datetime) -> None:
+    """Make the projection rows of `case_id` match where its workflow waits now."""
+    _reconcile_user_tasks(session, case_id, workflow, now)
+    _reconcile_external_tasks(session, case_id, workflow, now)
+    _reconcile_timers(session, case_id, workflow, now)
+    _reconcile_messages(session, case_id, workflow)
+
+
+def _reconcile_user_tasks(session, case_id, workflow, now) -> None:
+    wanted = {str(t.id): t for t in waits.ready_user_tasks(workflow)}
+    open_rows = {
+        row.id: row
+        for row in session.scalars(
+            select(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open")
+        )
+    }
+    for task_id, task in wanted.items():
+        if task_id not in open_rows:
+            session.add(_user_task_row(case_id, workflow, task, now))
+    for task_id, row in open_rows.items():
+        if task_id not in wanted:
+            done = waits.find_task(workflow, task_id)
+            finished = done is not None and done.has_state(TaskState.COMPLETED)
+            row.status = "completed" if finished else "cancelled"
+            row.completed_at = now
+
+
+def _user_task_row(case_id, workflow, task, now) -> UserTask:
+    camunda = task.task_spec.extensions.get("camunda", {})
+    return UserTask(
+        id=str(task.id),
+        case_id=case_id,
+        element_id=task.task_spec.bpmn_id,
+        name=task.task_spec.bpmn_name,
+        status="open",
+        candidate_groups=_as_list_column(camunda.get("candidateGroups")),
+        candidate_users=_as_list_column(camunda.get("candidateUsers")),
+        assignee=_evaluated(workflow, task, camunda.get("assignee")),
+        form_key=camunda.get("formKey"),
+        due_at=_due_at(workflow, task, camunda.get("dueDate")),
+        created_at=now,
+    )
+
+
+def _as_list_column(value: str | None) -> str | None:
+    """Store "a, b" as ",a,b," so that one LIKE '%,a,%' finds a member."""
+    if not value:
+        return None
+    return "," + ",".join(part.strip() for part in value.split(",") if part.strip()) + ","
+
+
+def _evaluated(workflow, task, expression: str | None):
+    if not expression:
+        return None
+    if "${" not in expression:
+        return expression
+    try:
+        return evaluate(workflow, task, expression)
+    except Exception as error:  # the diagram's expression, not licflow, is at fault
+        raise ProcessError(
+            f"{task.task_spec.bpmn_id}: cannot evaluate {expression!r}: {error}", task.task_spec.bpmn_id
+        ) from error
+
+
+def _due_at(workflow, task, expression: str | None) -> datetime | None:
+    value = _evaluated(workflow, task, expression)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return clock.as_utc(value)
+
+
+def _reconcile_external_tasks(session, case_id, workflow, now) -> None:
+    wanted = {str(t.id): t for t in waits.started_external_tasks(workflow)}
+    existing = set(session.scalars(select(ExternalTask.id).where(ExternalTask.case_id == case_id)))
+    for task_id, task in wanted.items():
+        if task_id not in existing:
+            session.add(
+                ExternalTask(
+                    id=task_id,
+                    case_id=case_id,
+                    element_id=task.task_spec.bpmn_id,
+                    topic=task.task_spec.topic,
+                    status="available",
+                    available_at=now,
+                    attempts=0,
+                    created_at=now,
+                )
+            )
+    gone = existing - set(wanted)
+    if gone:
+        session.execute(delete(ExternalTask).where(ExternalTask.id.in_(gone)))
+        for incident in session.scalars(
+            select(Incident).where(Incident.external_task_id.in_(gone), Incident.resolved_at.is_(None))
+        ):
+            incident.resolved_at = now
+            incident.resolved_by = "system: the task ended"
+
+
+def _reconcile_timers(session, case_id, workflow, now) -> None:
+    wanted = {t.task_id: t for t in waits.waiting_timers(workflow)}
+    waiting_rows = {
+        row.id: row
+        for row in session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.status == "waiting"))
+    }
+    for task_id, timer in wanted.items():
+        if task_id not in waiting_rows:
+            session.add(
+                Timer(
+                    id=task_id,
+                    case_id=case_id,
+                    element_id=timer.element_id,
+                    due_at=timer.due_at,
+                    status="waiting",
+                )
+            )
+        elif clock.as_utc(waiting_rows[task_id].due_at) != timer.due_at:
+            waiting_rows[task_id].due_at = timer.due_at
+    for task_id, row in waiting_rows.items():
+        if task_id not in wanted:
+            fired = waits.wait_fired(workflow, task_id)
+            row.status = "fired" if fired else "cancelled"
+            row.fired_at = now if fired else None
+
+
+def _reconcile_messages(session, case_id, workflow) -> None:
+    wanted = {m.task_id: m for m in waits.waiting_messages(workflow)}
+    existing = set(
+        session.scalars(select(MessageSubscription.id).where(MessageSubscription.case_id == case_id))
+    )
+    for task_id, message in wanted.items():
+        if task_id not in existing:
+            session.add(
+                MessageSubscription(
+                    id=task_id,
+                    case_id=case_id,
+                    element_id=message.element_id,
+                    message_name=message.message_name,
+                )
+            )
+    gone = existing - set(wanted)
+    if gone:
+        session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(gone)))

@@ -1,0 +1,144 @@
+"""External tasks as a remote worker sees them: locked with their case's details and variables.
+
+The Camunda-style REST API (`web/camunda_rest.py`) needs more than `external_tasks`
+answers: the process definition and business key of a task's case, a lock duration
+per topic, the variables a worker asked for, and locking one task by id. Every
+function runs in the caller's unit of work; locking, completing and failing stay in
+`external_tasks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.errors import InvalidCommand, LockLost, NotFound
+from engine.runtime import external_tasks
+from store.models import Case, ExternalTask, ProcessDefinition
+
+
+@dataclass(frozen=True)
+class TopicRequest:
+    """One topic of a fetch-and-lock: its lock duration and which variables to hand out."""
+
+    name: str
+    lock_duration: timedelta
+    variables: tuple[str, ...] | None = None  # None: every variable
+    local_variables: bool = False  # only the task's local variables (licflow keeps none)
+
+
+@dataclass(frozen=True)
+class RemoteTask:
+    """An external task with what a remote worker is told about it."""
+
+    id: str
+    topic: str
+    status: str  # available, locked, incident
+    worker_id: str | None
+    lock_expires_at: datetime | None
+    retries: int | None
+    error_message: str | None
+    error_details: str | None
+    case_id: str
+    element_id: str
+    business_key: str | None
+    definition_id: int
+    definition_key: str
+    definition_version: int
+    variables: dict[str, Any] | None = None
+
+
+def fetch_and_lock(
+    session: Session, worker_id: str, topics: list[TopicRequest], max_tasks: int
+) -> list[RemoteTask]:
+    """Lock up to `max_tasks` tasks of `topics`, each for its topic's lock duration.
+
+    A topic named twice keeps its first request. The tasks come with the variables
+    their topic asked for.
+    """
+    wanted: dict[str, TopicRequest] = {}
+    for topic in topics:
+        if topic.lock_duration <= timedelta(0):
+            raise InvalidCommand(f"the lock duration of topic {topic.name!r} must be positive")
+        wanted.setdefault(topic.name, topic)
+    if not wanted or max_tasks < 1:
+        return []
+    longest = max(topic.lock_duration for topic in wanted.values())
+    locked = external_tasks.fetch_and_lock(session, worker_id, sorted(wanted), longest, max_tasks)
+    for task in locked:
+        # every task was locked until now + longest; shorten it to its own topic's duration
+        task.lock_expires_at = task.lock_expires_at - longest + wanted[task.topic].lock_duration
+    session.flush()
+    return [_remote(session, task, _variables(session, task, wanted[task.topic])) for task in locked]
+
+
+def lock(session: Session, task_id: str, worker_id: str, duration: timedelta) -> RemoteTask:
+    """Lock task `task_id` for `worker_id`, or extend the lock the worker already holds.
+
+    A task locked by another worker (with a lock still running), out of retries, or
+    waiting for its retry time is refused with LockLost.
+    """
+    if not worker_id or duration <= timedelta(0):
+        raise InvalidCommand("locking a task needs a worker id and a positive lock duration")
+    task = _task(session, task_id, for_update=True)
+    now = clock.now()
+    lock_running = task.status == "locked" and clock.as_utc(task.lock_expires_at) > now
+    if lock_running and task.lock_owner != worker_id:
+        raise LockLost(f"external task {task_id} is locked by another worker")
+    if not lock_running:
+        external_tasks.release_expired_locks(session, now)  # an expired lock costs a retry, as in fetching
+        if task.status != "available" or clock.as_utc(task.available_at) > now:
+            raise LockLost(f"external task {task_id} is {task.status} and cannot be locked now")
+        task.status, task.lock_owner = "locked", worker_id
+        task.attempts += 1
+    task.lock_expires_at = now + duration
+    session.flush()
+    return _remote(session, task, None)
+
+
+def describe(session: Session, task_id: str) -> RemoteTask:
+    """Return external task `task_id` without its variables, or raise NotFound."""
+    return _remote(session, _task(session, task_id), None)
+
+
+def _task(session: Session, task_id: str, for_update: bool = False) -> ExternalTask:
+    task = session.get(ExternalTask, task_id, with_for_update=for_update)
+    if task is None:
+        raise NotFound(f"no external task with id {task_id!r}")
+    return task
+
+
+def _variables(session: Session, task: ExternalTask, request: TopicRequest) -> dict[str, Any]:
+    if request.local_variables or request.variables == ():
+        return {}
+    variables = external_tasks.task_variables(session, task)
+    if request.variables is None:
+        return variables
+    return {name: variables[name] for name in request.variables if name in variables}
+
+
+def _remote(session: Session, task: ExternalTask, variables: dict[str, Any] | None) -> RemoteTask:
+    case = session.get(Case, task.case_id)
+    definition = session.get(ProcessDefinition, case.definition_id)
+    locked = task.status == "locked"
+    return RemoteTask(
+        id=task.id,
+        topic=task.topic,
+        status=task.status,
+        worker_id=task.lock_owner if locked else None,
+        lock_expires_at=clock.as_utc(task.lock_expires_at) if locked and task.lock_expires_at else None,
+        retries=task.retries,
+        error_message=task.error_message,
+        error_details=task.error_details,
+        case_id=task.case_id,
+        element_id=task.element_id,
+        business_key=case.business_key,
+        definition_id=definition.id,
+        definition_key=definition.key,
+        definition_version=definition.version,
+        variables=variables,
+    )

@@ -1,0 +1,126 @@
+"""Find where a case waits: user tasks, external tasks, timers and message catches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
+from SpiffWorkflow.util.task import TaskState
+
+from engine.dialect.parser import ExternalServiceTask
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A timer event of the case and when it is due."""
+
+    task_id: str
+    element_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class WaitingMessage:
+    """A message catch event of the case and the message name it waits for."""
+
+    task_id: str
+    element_id: str
+    message_name: str
+
+
+def ready_user_tasks(workflow) -> list:
+    """Return the engine tasks of user tasks ready for a person."""
+    return [t for t in workflow.get_tasks(state=TaskState.READY) if isinstance(t.task_spec, UserTaskMixin)]
+
+
+def started_external_tasks(workflow) -> list:
+    """Return the engine tasks of service tasks waiting for a worker."""
+    return [
+        t for t in workflow.get_tasks(state=TaskState.STARTED) if isinstance(t.task_spec, ExternalServiceTask)
+    ]
+
+
+def waiting_timers(workflow) -> list[WaitingTimer]:
+    """Return the timers waiting in the case with their due times."""
+    timers = []
+    for wait_id, element_id, task, definition in _waiting_definitions(workflow):
+        if isinstance(definition, TimerEventDefinition):
+            value = definition.details(task).value
+            if isinstance(value, str):
+                timers.append(WaitingTimer(wait_id, element_id, TimerEventDefinition.get_datetime(value)))
+    return timers
+
+
+def waiting_messages(workflow) -> list[WaitingMessage]:
+    """Return the message catch events waiting in the case."""
+    return [
+        WaitingMessage(wait_id, element_id, definition.name)
+        for wait_id, element_id, _, definition in _waiting_definitions(workflow)
+        if isinstance(definition, MessageEventDefinition)
+    ]
+
+
+def waiting_tasks_for(workflow, message_name: str) -> list:
+    """Return the engine tasks that wait for message `message_name`."""
+    return [
+        task
+        for _, _, task, definition in _waiting_definitions(workflow)
+        if isinstance(definition, MessageEventDefinition) and definition.name == message_name
+    ]
+
+
+def _waiting_definitions(workflow):
+    """Yield (wait id, element id, task, event definition) for every event the case waits for.
+
+    An event-based gateway waits for several events at once; each gets the id
+    "<task id>:<n>" and the element id of the catch event that follows the gateway.
+    """
+    for task in workflow.event_manager.tasks.values():
+        if not task.has_state(TaskState.WAITING):
+            continue
+        definition = task.task_spec.event_definition
+        if isinstance(definition, MultipleEventDefinition):
+            followers = task.task_spec.outputs
+            for index, (inner, follower) in enumerate(
+                zip(definition.event_definitions, followers, strict=True)
+            ):
+                yield f"{task.id}:{index}", follower.bpmn_id, task, inner
+        else:
+            yield str(task.id), task.task_spec.bpmn_id, task, definition
+
+
+def wait_fired(workflow, wait_id: str) -> bool:
+    """Tell whether the timer or message catch `wait_id` happened (rather than being cancelled)."""
+    task = find_task(workflow, wait_id)
+    if task is None or not task.has_state(TaskState.COMPLETED):
+        return False
+    if ":" not in wait_id:
+        return True
+    follower = task.task_spec.outputs[int(wait_id.rsplit(":", 1)[1])]
+    return any(child.task_spec is follower for child in task.children)
+
+
+def find_task(workflow, task_id: str):
+    (
+        """Return the engine task with `task_id` (in the case or its subprocesses), or None.
+
+    A wait id "<task id>:<n>" of an event-based gateway finds the gateway's task.
+    """
+        ""
+    )
+    from uuid import UUID
+
+    try:
+        wanted = UUID(task_id.split(":", 1)[0])
+    except ValueError:
+        return None
+    if wanted in workflow.tasks:
+        return workflow.tasks[wanted]
+    for subprocess in workflow.subprocesses.values():
+        if wanted in subprocess.tasks:
+            return subprocess.tasks[wanted]
+    return None

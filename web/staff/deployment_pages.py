@@ -1,0 +1,73 @@
+"""Deployments for process analysts: upload diagrams, see what is wrong, see the versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, request
+
+from engine.dialect.diagram_lint import lint_diagrams
+from engine.errors import InvalidDiagram, InvalidXml
+from engine.people import queries
+from web.staff import page_errors
+from web.staff.signin import current_user, role_required
+
+bp = Blueprint("deployments", __name__)
+page_errors.install(bp)
+UPLOAD_SUFFIXES = (".bpmn", ".dmn")
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the limit every XML read has (engine/xmlsafe.py)
+
+
+def _orchestrator():
+    return current_app.extensions["licflow"]
+
+
+def _page(status: int = 200, **outcome):
+    with _orchestrator().transaction() as db:
+        versions = queries.deployed_versions(db)
+    outcome.setdefault("errors", [])
+    outcome.setdefault("lint", None)
+    outcome.setdefault("deployed", None)
+    return render_template("deployments.html", versions=versions, **outcome), status
+
+
+@bp.get("/deployments")
+@role_required("analysts")
+def deployment_list():
+    """Show every deployed version and how many cases run on it."""
+    return _page()
+
+
+@bp.post("/deployments")
+@role_required("analysts")
+def upload():
+    """Lint and deploy the uploaded .bpmn/.dmn files together; show what is wrong."""
+    documents, errors = _uploaded()
+    if errors or not documents:
+        return _page(400, errors=errors or ["choose at least one .bpmn or .dmn file"])
+    lint = lint_diagrams(documents)
+    if lint.ran and lint.problems:
+        return _page(400, errors=["bpmnlint found problems; nothing was deployed"], lint=lint)
+    try:
+        deployed = _orchestrator().deploy(documents, actor=current_user().actor)
+    except (InvalidDiagram, InvalidXml) as error:
+        return _page(400, errors=[f"{type(error).__name__}: {error}"], lint=lint)
+    return _page(201, deployed=deployed, lint=lint)
+
+
+def _uploaded() -> tuple[dict[str, bytes], list[str]]:
+    documents: dict[str, bytes] = {}
+    errors = []
+    for upload in request.files.getlist("diagrams"):
+        if not upload.filename:
+            continue
+        name = Path(upload.filename).name
+        if not name.endswith(UPLOAD_SUFFIXES):
+            errors.append(f"{name}: only .bpmn and .dmn files are deployed")
+            continue
+        content = upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            errors.append(f"{name}: larger than 10 MiB")
+            continue
+        documents[name] = content
+    return documents, errors
