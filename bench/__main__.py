@@ -1,8 +1,10 @@
 """Run every benchmark and print its table."""
 
 from bench import audit, engine_commands, task_list
+from licflow.wiring import install_procedure
 
 if __name__ == "__main__":
+    install_procedure()
     engine_commands.main()
     audit.main()
     task_list.main()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 _held: ContextVar[datetime | None] = ContextVar("licflow_clock_held", default=None)
 
@@ -39,3 +40,15 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def zone() -> ZoneInfo:
+    """Return the engine's local time zone, as the installed procedure sets it (UTC by default)."""
+    from engine import extensions  # late: extensions must not depend on the clock's import order
+
+    return extensions.current().zone
+
+
+def local(moment: datetime) -> datetime:
+    """Return `moment` in the engine's local time zone."""
+    return as_utc(moment).astimezone(zone())

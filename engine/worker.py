@@ -4,8 +4,8 @@ The function's parameters are the process variables it reads; the dict it return
 is what it writes. It ends in one of three ways, named in BPMN terms: it returns
 (success), it raises `BpmnError` (a business error the diagram catches), or it
 raises anything else (a technical failure, retried with backoff, then an incident).
-Workers import only this module: it also gives them the engine's clock (`now()`,
-`today()`) and the wording of the refusal grounds.
+Workers import only this module from the engine: it also gives them the engine's clock
+(`now()`, `today()` in the engine's zone) and PDF text that prints every letter.
 """
 
 from __future__ import annotations
@@ -20,17 +20,13 @@ from typing import Any
 
 from engine import clock
 from engine.errors import UnknownTopic
-from engine.history.pdf_text import document_font, printable
-from procedure.calendar import ALMATY
-from procedure.grounds import describe as describe_grounds
+from engine.pdf_text import document_font, printable
 
 __all__ = [
-    "ALMATY",
     "BpmnError",
     "Outcome",
     "TaskContext",
     "WorkerRegistry",
-    "describe_grounds",
     "document_font",
     "idempotency_key",
     "now",
@@ -49,7 +45,7 @@ def now() -> datetime:
 
 def today() -> date:
     """Return today's date in Asia/Almaty, by the engine's clock."""
-    return clock.now().astimezone(ALMATY).date()
+    return clock.local(clock.now()).date()
 
 
 class BpmnError(Exception):

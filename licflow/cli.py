@@ -19,6 +19,7 @@ from licflow.calendar_cli import calendar
 from licflow.portal_cli import portal
 from licflow.settings import ROOT, Settings
 from licflow.user_cli import user
+from licflow.wiring import install_procedure
 from licflow.workers import load_registry
 from store.db import Store
 from store.migrate import upgrade
@@ -35,6 +36,7 @@ def main(context: click.Context, verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    install_procedure()
     context.obj = Settings.from_environment()
 
 

@@ -34,8 +34,8 @@ holiday on a Saturday or Sunday reports the holiday; a carried-over day is named
 "<holiday> (observed)"), "day off by transfer: <source>" or "override: <source>".
 
 The deadline rules (`Deadline`, `registration_day`, `statutory_due`, the hearing terms,
-`retention_end`, `working_days_left`, `TIMER_FUNCTIONS`) live in `engine.deadlines` and
-can be imported from here as well.
+`retention_end`, `working_days_left`, `TIMER_FUNCTIONS`) live in `procedure.deadlines`,
+which builds on this module.
 """
 
 from __future__ import annotations
@@ -280,26 +280,3 @@ def year_listing(year: int) -> list[CalendarDay]:
 def office_close(day: date) -> datetime:
     """Return 18:30 in Asia/Almaty on `day`, the end of the provider's working day."""
     return datetime.combine(day, OFFICE_CLOSES, tzinfo=ALMATY)
-
-
-_DEADLINE_NAMES = frozenset(
-    {
-        "Deadline",
-        "TIMER_FUNCTIONS",
-        "registration_day",
-        "statutory_due",
-        "hearing_notice_latest",
-        "hearing_latest",
-        "retention_end",
-        "working_days_left",
-    }
-)
-
-
-def __getattr__(name: str):
-    """Lend the deadline rules of `engine.deadlines`, imported late to avoid a cycle."""
-    if name in _DEADLINE_NAMES:
-        from procedure import deadlines
-
-        return getattr(deadlines, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine import clock
+from engine.extensions import DUE_SOON, ON_TIME, OVERDUE
 from procedure.deadlines import working_days_left
 
-ON_TIME, DUE_SOON, OVERDUE = "on_time", "due_soon", "overdue"
 # [assumed] "due soon" is one working day left or less (today counts while the office is
 # open, so: the due day itself), the margin of the statutory warning of the main diagram.
 DUE_SOON_WORKING_DAYS = 1

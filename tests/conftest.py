@@ -11,12 +11,15 @@ import pytest
 import sqlalchemy as sa
 
 from engine.orchestrator import Orchestrator
+from licflow.wiring import install_procedure
 from store.db import Store
 from store.migrate import upgrade
 from store.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAMS = ROOT / "tests" / "diagrams"
+# The suite runs the license procedure, as `licflow` does at start-up.
+install_procedure()
 POSTGRES_ADMIN_URL = os.environ.get("LICFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from engine.worker import TaskContext, WorkerRegistry, describe_grounds, today
+from engine.worker import TaskContext, WorkerRegistry, today
+from procedure.grounds import describe as describe_grounds
 from workers.documents import write_pdf
 from workers.settings import settings
 

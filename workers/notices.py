@@ -12,7 +12,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
-from engine.worker import TaskContext, WorkerRegistry, describe_grounds, now
+from engine.worker import TaskContext, WorkerRegistry, now
+from procedure.grounds import describe as describe_grounds
 from workers.settings import settings
 
 registry = WorkerRegistry()

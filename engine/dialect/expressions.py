@@ -2,9 +2,9 @@
 
 Expressions are Python over the case variables. Camunda's `${...}` wrapper is accepted,
 so diagrams read as Camunda Modeler writes them; keep expressions to what both read
-(`and`, `or`, `not`, `==`, quoted strings). The working-day calendar's functions are in
-scope (`statutory_due_iso(registered_on, 5)`), as are `true`, `false` and `null` so that
-DMN output entries can be written as in Camunda. The clock is read only through
+(`and`, `or`, `not`, `==`, quoted strings). The installed procedure's functions are in
+scope (for licensing, `statutory_due_iso(registered_on, 5)`), as are `true`, `false` and
+`null` so that DMN output entries can be written as in Camunda. The clock is read only through
 `engine.clock` (`today_iso()`, `is_past(...)`), never by the diagram itself.
 Diagrams come from analysts, who are trusted to deploy; nothing an applicant sends is
 ever evaluated.
@@ -16,21 +16,18 @@ import datetime as _datetime
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from engine import clock
-from engine.dialect import timer_clock as replay_clock
-from procedure.calendar import ALMATY
-from procedure.deadlines import TIMER_FUNCTIONS
-from procedure.grounds import ticked_grounds
+from engine import clock, extensions
+from engine.dialect import timer_clock
 
 
 def today_iso() -> str:
-    """Return today's date in Asia/Almaty, from the engine's clock."""
-    return clock.now().astimezone(ALMATY).date().isoformat()
+    """Return today's date in the engine's zone, from the engine's clock."""
+    return clock.local(clock.now()).date().isoformat()
 
 
 def now_iso() -> str:
     """Return the engine's current time as an ISO 8601 datetime."""
-    return clock.now().astimezone(ALMATY).isoformat()
+    return clock.local(clock.now()).isoformat()
 
 
 def is_past(moment: str | _datetime.datetime) -> bool:
@@ -52,9 +49,8 @@ def expression_globals() -> dict:
         "today_iso": today_iso,
         "now_iso": now_iso,
         "is_past": is_past,
-        "ticked_grounds": ticked_grounds,
     }
-    names.update(TIMER_FUNCTIONS)
+    names.update(extensions.current().expression_functions)
     return names
 
 
@@ -77,9 +73,22 @@ class LicflowScriptEngine(PythonScriptEngine):
 
 
 def make_script_engine() -> PythonScriptEngine:
-    """Return a script engine with the calendar functions in scope and timers on the engine's clock."""
-    replay_clock.install()
+    """Return a script engine with the procedure's functions in scope and timers on the engine's clock."""
+    timer_clock.install()
     return LicflowScriptEngine(environment=TaskDataEnvironment(expression_globals()))
+
+
+_shared: dict[int, PythonScriptEngine] = {}
+
+
+def shared_script_engine() -> PythonScriptEngine:
+    """Return one script engine per installed procedure, made when first asked for."""
+    procedure = extensions.current()
+    engine = _shared.get(id(procedure))
+    if engine is None:
+        _shared.clear()
+        engine = _shared[id(procedure)] = make_script_engine()
+    return engine
 
 
 def evaluate(workflow, task, expression: str):

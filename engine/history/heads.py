@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from procedure.calendar import ALMATY
 from store.models import HistoryEvent
 
 
@@ -41,8 +40,8 @@ def root_hash(heads: dict[str, dict]) -> str:
 
 
 def day_heads(session: Session, day: date) -> dict:
-    """Return the heads of every case at the end of `day` (Asia/Almaty) and their root hash."""
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=ALMATY)
+    """Return the heads of every case at the end of `day` (in the engine's zone) and their root hash."""
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.zone())
     heads = case_heads(session, end)
     return {
         "day": day.isoformat(),

@@ -9,8 +9,8 @@ from typing import Any
 
 from fpdf import FPDF
 
-from engine.history.pdf_text import document_font, printable
 from engine.history.verdict import local
+from engine.pdf_text import document_font, printable
 
 DATA_SHOWN = 400  # characters of an event's data printed; the JSON export has it all
 

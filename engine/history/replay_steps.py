@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
-from engine.dialect.expressions import make_script_engine
+from engine.dialect.expressions import shared_script_engine
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
 
@@ -25,7 +25,6 @@ INPUTS = (
     "message_correlated",
     "timer_fired",
 )
-_SCRIPT_ENGINE = make_script_engine()
 
 
 class CannotApply(Exception):
@@ -68,7 +67,7 @@ def steps_of(events: list) -> list[Step]:
 
 def start(step: Step, spec, subprocess_specs: dict) -> BpmnWorkflow:
     """Create the case's workflow with its recorded start variables."""
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=_SCRIPT_ENGINE)
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(step.input.data.get("variables") or {})
     return workflow

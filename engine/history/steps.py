@@ -13,8 +13,7 @@ from engine.history.record import deadlines
 from engine.history.replay import load_recording, replay_events
 from engine.history.replay_steps import steps_of
 from engine.history.verdict import local, verdict
-from engine.people.case_view import main_diagram
-from engine.runtime.definitions import specs_of
+from engine.runtime.definitions import main_diagram, specs_of
 
 ACTED_ON = ("user_task_completed", "external_task_completed", "bpmn_error_thrown", "timer_fired")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from engine import clock
 from engine.history.replay import Replay
-from procedure.calendar import ALMATY
 
 
 def local(moment: datetime) -> str:
-    """Write `moment` as Asia/Almaty wall time, to the minute."""
-    return moment.astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")
+    """Write `moment` as wall time in the engine's zone, to the minute."""
+    return clock.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def deadline_clause(replay: Replay) -> str | None:

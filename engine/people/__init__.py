@@ -1,0 +1,8 @@
+"""People and their tasks: users and roles, claiming and assigning, what a page shows.
+
+`users` keeps staff accounts and roles, `assignment` claims and hands over user tasks,
+`queries` answers the task list and case searches, `task_forms` describes a task's form
+with the case data beside it, and `case_view` what a person sees of one case. Read-only
+but for `users` and `assignment`. It may use `runtime`, `dialect`, the shared modules of
+`engine` and `store`; never `history`.
+"""

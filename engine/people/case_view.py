@@ -13,13 +13,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
-from engine.dialect.xmlsafe import parse_xml
+from engine import clock, extensions
 from engine.runtime import cases
-from engine.runtime.definitions import specs_of
+from engine.runtime.definitions import main_diagram, specs_of
 from engine.runtime.external_tasks import open_incidents
 from engine.runtime.history import case_history
-from procedure.deadlines import working_days_left
 from store.models import (
     CaseLabel,
     ExternalTask,
@@ -31,17 +29,9 @@ from store.models import (
     UserTask,
 )
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 # History events whose element finished: a user or external task is completed by its
 # command itself, before the engine's steps record the elements after it.
 FINISHING_EVENTS = ("element_completed", "user_task_completed", "external_task_completed")
-# The deadline variables the main diagram computes at registration (para 9, para 13).
-DEADLINE_VARIABLES = {
-    "registered_on": "Registered on (para 9: by 16:00 on a working day, else the next one)",
-    "statutory_due_at": "Statutory due time (para 9, para 13)",
-    "deadline_warning_at": "Warning to the officer (one working day before the due time)",
-    "hearing_notice_due_at": "Latest hearing notice (para 13: 3 working days before the due time)",
-}
 
 
 @dataclass(frozen=True)
@@ -164,31 +154,22 @@ def _elements(names, finished: set[str], active: set[str]) -> list[Element]:
     )
 
 
-def main_diagram(definition: ProcessDefinition) -> str | None:
-    """Return the XML of the file that holds the definition's own process."""
-    for name, xml in sorted(definition.source.items()):
-        if not name.endswith(".bpmn"):
-            continue
-        root = parse_xml(xml.encode("utf-8"))
-        if any(p.get("id") == definition.key for p in root.iter(f"{{{BPMN_NS}}}process")):
-            return xml
-    return None
-
-
 def _deadlines(variables: dict[str, Any], timers: list[Timer], names) -> list[DeadlineLine]:
     now = clock.now()
+    procedure = extensions.current()
     lines = []
-    for name, label in DEADLINE_VARIABLES.items():
+    for name, label in procedure.deadline_variables.items():
         value = variables.get(name)
         if not value:
             continue
-        explanation = variables.get("statutory_due_explained") if name == "statutory_due_at" else None
+        explained_by = procedure.explained_deadlines.get(name)
+        explanation = variables.get(explained_by) if explained_by else None
         lines.append(DeadlineLine(label, str(value), _days_left(now, value), explanation))
     for timer in sorted(timers, key=lambda t: t.due_at):
         due_at = clock.as_utc(timer.due_at)
         element_name = names.get(timer.element_id, ("", None))[1] or timer.element_id
         lines.append(
-            DeadlineLine(f"Timer: {element_name}", due_at.isoformat(), working_days_left(now, due_at))
+            DeadlineLine(f"Timer: {element_name}", due_at.isoformat(), procedure.days_left(now, due_at))
         )
     return lines
 
@@ -200,4 +181,4 @@ def _days_left(now: datetime, value: Any) -> int | None:
         return None
     if moment.tzinfo is None:  # a date such as registered_on: no count
         return None
-    return working_days_left(now, moment)
+    return extensions.current().days_left(now, moment)

@@ -13,8 +13,6 @@ from store.models import Case, CaseLabel, ProcessDefinition, UserTask
 
 TASK_STATUSES = ("unclaimed", "mine", "claimed")
 PAGE_SIZE = 50
-# para 3 [assumed from the diagrams' public API]: one-time, general and exclusive licenses.
-LICENSE_KINDS = ("one_time", "general", "exclusive")
 
 
 def open_user_tasks(session: Session, group: str | None = None, limit: int = 200) -> list[UserTask]:
@@ -177,11 +175,6 @@ def _read_cursor(after: str | None) -> tuple[datetime | None, str | None]:
         return datetime.fromisoformat(due), last_id
     except ValueError:
         return None, None
-
-
-def license_kinds() -> tuple[str, ...]:
-    """Return the license kinds a case can be about (the `kind` the portal starts it with)."""
-    return LICENSE_KINDS
 
 
 @dataclass(frozen=True)

@@ -7,46 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import extensions
 from engine.errors import Conflict, NotFound
-from engine.people.forms import form_fields
 from engine.runtime import cases, waits
-from procedure.grounds import REFUSAL_GROUNDS
+from engine.runtime.forms import form_fields
 from store.models import Case, CaseLabel, UserTask
-
-# The variables the applicant's application brings (README, public API of the diagrams).
-APPLICATION_VARIABLES = (
-    "applicant_id",
-    "applicant_name",
-    "applicant_email",
-    "kind",
-    "direction",
-    "list_section",
-    "contract_number",
-    "contract_end",
-    "government_decision_until",
-    "payment_reference",
-    "fee_receipt",
-    "documents",
-    "submitted_at",
-    "registered_on",
-    "statutory_due_at",
-)
-# What the workers found: fee, qualification, consultation, completeness and grounds (para 10-12).
-CHECK_VARIABLES = (
-    "documents_complete",
-    "missing_documents",
-    "fee_paid",
-    "fee_findings",
-    "qualification_met",
-    "qualification_findings",
-    "consulted_body",
-    "consultation_positive",
-    "consultation_reasons",
-    "consultation_answered_on",
-    "automated_grounds",
-    "preliminary_grounds",
-    "hearing_at",
-)
 
 
 @dataclass(frozen=True)
@@ -61,15 +26,16 @@ class FieldView:
     options: tuple[tuple[str, str], ...] = ()
 
     @property
-    def ground(self) -> int | None:
-        """Return the refusal ground this box stands for (appendix 1), or None."""
-        number = self.id.removeprefix("ground_")
-        return int(number) if self.id.startswith("ground_") and number.isdigit() else None
+    def number(self) -> int | None:
+        """Return the number the procedure says this field stands for (a refusal ground), or None."""
+        note = extensions.current().field_note(self.id)
+        return note.number if note else None
 
     @property
-    def ground_text(self) -> str | None:
-        """Return the ground's wording from appendix 1 of the Rules."""
-        return REFUSAL_GROUNDS.get(self.ground) if self.ground else None
+    def note(self) -> str | None:
+        """Return the procedure's wording for this field, or None."""
+        note = extensions.current().field_note(self.id)
+        return note.text if note else None
 
 
 @dataclass(frozen=True)
@@ -84,11 +50,15 @@ class TaskForm:
 
     @property
     def application(self) -> dict[str, Any]:
-        return {k: self.variables[k] for k in APPLICATION_VARIABLES if k in self.variables}
+        """Return what the case brought, as the procedure names it."""
+        brought, _ = extensions.current().task_variables
+        return {k: self.variables[k] for k in brought if k in self.variables}
 
     @property
     def checks(self) -> dict[str, Any]:
-        return {k: self.variables[k] for k in CHECK_VARIABLES if k in self.variables}
+        """Return what the case's checks found, as the procedure names it."""
+        _, found = extensions.current().task_variables
+        return {k: self.variables[k] for k in found if k in self.variables}
 
 
 def describe_task(session: Session, task_id: str) -> TaskForm:

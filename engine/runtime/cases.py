@@ -14,15 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.dialect.expressions import make_script_engine
+from engine.dialect.expressions import shared_script_engine
 from engine.errors import NotFound, ProcessError
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import SYSTEM, HistoryWriter
 from engine.runtime.projections import reconcile
 from engine.runtime.serializer import dump_state, load_state
 from store.models import Case, ProcessDefinition
-
-_SCRIPT_ENGINE = make_script_engine()
 
 
 @dataclass
@@ -45,7 +43,7 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
     """Create a case of `definition` with start variables, not yet run."""
     now = clock.now()
     spec, subprocess_specs = specs_of(definition)
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=_SCRIPT_ENGINE)
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
     for task in workflow.get_tasks(state=TaskState.READY):  # the start task
         task.data.update(variables)
     row = Case(
@@ -68,7 +66,7 @@ def open_case(session: Session, case_id: str) -> OpenCase:
         raise NotFound(f"no case with id {case_id!r}")
     definition = session.get(ProcessDefinition, row.definition_id)
     spec, subprocess_specs = specs_of(definition)
-    workflow = load_state(row.state, spec, subprocess_specs, _SCRIPT_ENGINE)
+    workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
     now = clock.now()
     return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
 

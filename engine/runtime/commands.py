@@ -14,15 +14,14 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
+from engine import extensions
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 from engine.errors import Conflict, InvalidCommand, NotFound
-from engine.people import forms
-from engine.runtime import cases, waits
+from engine.runtime import cases, forms, waits
 from engine.runtime.definitions import require_latest
 from engine.runtime.history import SYSTEM
 from engine.runtime.state_summary import state_summary
-from procedure.case_labels import label_for
-from store.models import Case, ExternalTask, Timer, UserTask
+from store.models import Case, CaseLabel, ExternalTask, Timer, UserTask
 
 Variables = dict[str, Any]
 
@@ -41,10 +40,16 @@ def start_case(session: Session, key: str, business_key: str | None, variables: 
         variables=variables,
         clock=case.now.isoformat(),
     )
-    session.add(label_for(case.id, variables))
+    _label(session, case.id, variables)
     cases.advance(case)
     _save(session, case, actor)
     return case.id
+
+
+def _label(session: Session, case_id: str, variables: Variables) -> None:
+    label = extensions.current().case_label
+    if label is not None:
+        session.add(CaseLabel(case_id=case_id, **label(variables)))
 
 
 def complete_user_task(session: Session, task_id: str, data: Variables, actor: str) -> str:

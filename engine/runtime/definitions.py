@@ -11,9 +11,12 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.dialect.parser import parse_documents
+from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram, NotFound
 from engine.runtime.serializer import dump_spec, load_spec
 from store.models import ProcessDefinition
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 @dataclass(frozen=True)
@@ -148,3 +151,14 @@ def topics_in_use(session: Session) -> set[str]:
         for process in [spec, *subprocess_specs.values()]:
             topics |= {t.topic for t in process.task_specs.values() if isinstance(t, ExternalServiceTask)}
     return topics
+
+
+def main_diagram(definition: ProcessDefinition) -> str | None:
+    """Return the XML of the file that holds the definition's own process."""
+    for name, xml in sorted(definition.source.items()):
+        if not name.endswith(".bpmn"):
+            continue
+        root = parse_xml(xml.encode("utf-8"))
+        if any(p.get("id") == definition.key for p in root.iter(f"{{{BPMN_NS}}}process")):
+            return xml
+    return None

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 
 from licflow.calendar_cli import calendar
 from procedure.calendar import (
-    TIMER_FUNCTIONS,
     CalendarDay,
     Overrides,
     WorkingCalendar,
@@ -21,6 +20,7 @@ from procedure.calendar import (
     year_listing,
 )
 from procedure.deadlines import (
+    TIMER_FUNCTIONS,
     Deadline,
     hearing_latest,
     hearing_notice_latest,

@@ -1,0 +1,1 @@
+"""The applicant portal's JSON API (`/api/portal`) and its OpenAPI description."""

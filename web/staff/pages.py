@@ -7,14 +7,13 @@ from datetime import datetime
 from flask import Flask
 
 from engine import clock
-from procedure.calendar import ALMATY
 
 
 def almaty(moment: datetime | None) -> str:
     """Format a moment in Asia/Almaty, the time every deadline of the Rules is in."""
     if moment is None:
         return "—"
-    return clock.as_utc(moment).astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")
+    return clock.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def init_app(app: Flask) -> None:

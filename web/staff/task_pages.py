@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from engine import clock
+from engine import clock, extensions
 from engine.errors import Conflict, FormInvalid
 from engine.people import assignment, queries
 from engine.people.task_forms import describe_task
-from procedure.urgency import urgency
 from web.staff import page_errors
 from web.staff.signin import current_user, role_required
 
@@ -37,7 +36,9 @@ def _filter() -> queries.TaskFilter:
 def _lines(page: queries.TaskPage) -> list[dict]:
     lines = []
     for row in page.rows:
-        state, left = urgency(row.task.due_at)
+        state, left = extensions.current().urgency(
+            row.task.due_at and clock.as_utc(row.task.due_at), clock.now()
+        )
         lines.append({"row": row, "task": row.task, "urgency": state, "days_left": left})
     return lines
 
@@ -52,7 +53,7 @@ def task_list():
         "tasks.html",
         lines=_lines(page),
         next_after=page.next_after,
-        kinds=queries.license_kinds(),
+        kinds=extensions.current().case_kinds,
         args=request.args,
     )
 

@@ -6,7 +6,7 @@ import pytest
 
 from engine.dialect.parser import parse_documents
 from engine.errors import FormInvalid
-from engine.people.forms import read_submission
+from engine.runtime.forms import read_submission
 from tests.conftest import ROOT
 
 

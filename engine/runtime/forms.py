@@ -3,8 +3,8 @@
 Each field is converted to its declared type (boolean, long, string, enum, date); a
 required field must be there; an empty box takes the field's default, and an unticked
 boolean is false, as in Camunda's generated forms. Rules that join several fields come
-from `engine.form_rules`, by the form's key. Nothing is saved unless every field fits.
-A task without a form takes any variables.
+from the installed procedure (`engine.extensions`), by the form's key. Nothing is saved
+unless every field fits. A task without a form takes any variables.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from engine import extensions
 from engine.errors import FormInvalid
-from procedure.form_rules import FORM_RULES
 
 TRUE_WORDS = {"true", "on", "yes", "1"}
 FALSE_WORDS = {"false", "off", "no", "0"}
@@ -46,7 +46,7 @@ def read_submission(task_spec, data: dict[str, Any]) -> dict[str, Any]:
                 values[field.id] = _convert(field, raw)
         except ValueError as error:
             errors[field.id] = str(error)
-    rule = FORM_RULES.get(form_key(task_spec) or "")
+    rule = extensions.current().form_rules.get(form_key(task_spec) or "")
     if not errors and rule is not None:
         errors.update(rule(values))
     if errors:
