@@ -153,8 +153,9 @@ class DecisionTable:
                     matched.append(rule)
                     if self.first_only:
                         break
-            rule = None
-            results = [rule.result(variables) for rule in matched]
+            results = []
+            for rule in matched:  # noqa: B007 (the failing rule is named below)
+                results.append(rule.result(variables))
         except FeelError as error:
             failing = f" rule {rule.id!r}" if rule is not None else ""
             raise DecisionError(f"decision {self.decision_id!r}{failing}: {error}") from error

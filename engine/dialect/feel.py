@@ -67,6 +67,7 @@ MAX_DEPTH = 64
 DEFAULT_INPUT_VARIABLE = "cellInput"
 GRAMMAR = (Path(__file__).with_name("feel.lark")).read_text(encoding="utf-8")
 PARSER = Lark(GRAMMAR, parser="lalr", start=["expression", "positive_unary_tests"], propagate_positions=True)
+STRING_LITERAL = re.compile(r'("(?:[^"\\\n]|\\.)*")')
 NEGATED_TESTS = re.compile(r"^\s*not\s*\(", re.DOTALL)
 TEST_OPERATORS = {"<": less, "<=": less_or_equal, ">": greater, ">=": greater_or_equal}
 
@@ -120,7 +121,22 @@ def _check_source(text: str, what: str) -> str:
             f"(starts {text[:40]!r})",
             text[:200],
         )
+    if _bracket_depth(text) > MAX_DEPTH:
+        raise FeelSyntaxError(f"FEEL {what} nests deeper than {MAX_DEPTH} levels: {text[:80]!r}", text[:200])
     return text
+
+
+def _bracket_depth(text: str) -> int:
+    """Return how deeply brackets nest in `text`, outside string literals."""
+    depth = deepest = 0
+    for piece in STRING_LITERAL.split(text)[::2]:
+        for char in piece:
+            if char in "([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in ")]":
+                depth = max(depth - 1, 0)
+    return deepest
 
 
 def _parse(text: str, start: str, offset: int = 0) -> Tree:
@@ -134,10 +150,11 @@ def _parse(text: str, start: str, offset: int = 0) -> Tree:
 
 def _syntax_error(text: str, error: UnexpectedInput, offset: int) -> FeelSyntaxError:
     position = getattr(error, "pos_in_stream", None)
-    if isinstance(error, UnexpectedEOF) or position is None:
-        position, found = len(text), "the end of the text"
+    at_end = isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    if isinstance(error, UnexpectedEOF) or position is None or at_end:
+        position, found = len(text), "end of text"
     elif isinstance(error, UnexpectedToken):
-        found = "end of text" if error.token.type == "$END" else repr(error.token.value)
+        found = repr(error.token.value)
     elif isinstance(error, UnexpectedCharacters):
         found = repr(text[position])
     else:
