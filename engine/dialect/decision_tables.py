@@ -91,7 +91,7 @@ class TableRule:
                 f"the table has {len(inputs)} inputs and {len(outputs)} outputs"
             )
         self.checks = tuple(
-            (index, compiled._test)
+            (index, compiled.check)
             for index, compiled in enumerate(
                 _compile_tests(text, column.input_variable, f"{where} input entry for {column.id!r}")
                 for text, column in zip(tests, inputs, strict=True)

@@ -95,18 +95,14 @@ class FeelExpression:
 class UnaryTests:
     """Compiled FEEL unary tests: the text of one input entry."""
 
-    def __init__(self, text: str, test, matches_any: bool = False):
+    def __init__(self, text: str, check, matches_any: bool = False):
         self.text = text
-        self._test = test
+        self.check = check  # check(variables, feel_value) -> True, False or None; for the decision evaluator
         self.matches_any = matches_any
 
     def matches(self, value: Any, variables: dict[str, Any]) -> bool:
         """Return whether the input `value` passes these tests, with `variables` in scope."""
-        return self._test(variables, normalize(value)) is True
-
-    def matches_feel(self, value: Any, variables: dict[str, Any]) -> bool:
-        """Return whether an already normalized FEEL `value` passes, for the decision evaluator."""
-        return self._test(variables, value) is True
+        return self.check(variables, normalize(value)) is True
 
     def __repr__(self) -> str:
         return f"UnaryTests({self.text!r})"
@@ -276,7 +272,7 @@ def _constant_test(expected):
         return lambda variables, value: value is None
     if type(expected) is bool:
         return lambda variables, value: value is expected
-    if type(expected) in (int,):
+    if type(expected) is int:
         return lambda variables, value: type(value) is not bool and value == expected
     return lambda variables, value: _matches(value, expected)
 
@@ -285,12 +281,3 @@ def _matches(value, expected):
     if type(expected) is list and type(value) is not list:
         return any(equal(value, normalize(item)) is True for item in expected)
     return equal(value, expected)
-
-
-def is_syntax_valid(text: str, unary: bool = False) -> bool:
-    """Return whether `text` compiles (as unary tests when `unary`)."""
-    try:
-        compile_unary_tests(text) if unary else compile_expression(text)
-    except (FeelSyntaxError, FeelEvaluationError):
-        return False
-    return True

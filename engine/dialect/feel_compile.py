@@ -63,13 +63,11 @@ def constant(value) -> Code:
     return Code(lambda variables, value_in=None: value, True, value)
 
 
-def _position(tree) -> str:
-    meta = getattr(tree, "meta", None)
-    if isinstance(tree, Token):
-        return f" at position {tree.start_pos}"
-    if meta is not None and not meta.empty:
-        return f" at position {meta.start_pos}"
-    return ""
+def _position(node) -> int | None:
+    if isinstance(node, Token):
+        return node.start_pos
+    meta = getattr(node, "meta", None)
+    return meta.start_pos if meta is not None and not meta.empty else None
 
 
 class Compiler:
@@ -81,9 +79,9 @@ class Compiler:
         self.allow_input = allow_input
 
     def refuse(self, message: str, node=None) -> FeelSyntaxError:
-        position = getattr(node, "start_pos", None)
-        where = _position(node) if node is not None else ""
-        return FeelSyntaxError(f"FEEL {message}{where} in {self.text!r}", self.text, position)
+        position = _position(node)
+        where = f" at position {position}" if position is not None else ""
+        return FeelSyntaxError(f"FEEL error{where} in {self.text!r}: {message}", self.text, position)
 
     def compile(self, tree) -> Code:
         if isinstance(tree, Token):
@@ -100,7 +98,7 @@ class Compiler:
             try:
                 return constant(fn({}, None))
             except FeelEvaluationError as error:
-                raise self.refuse(f"is invalid: {error}", node) from None
+                raise self.refuse(str(error), node) from None
         return Code(fn, uses_input=uses_input)
 
     # literals and names

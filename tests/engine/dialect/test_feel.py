@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.dialect.feel import (
     FeelEvaluationError,
@@ -244,3 +246,27 @@ def test_an_unknown_variable_in_a_unary_test_is_an_error_naming_it():
 def test_a_unary_test_syntax_error_names_the_position():
     with pytest.raises(FeelSyntaxError, match=r"position 4 in '\[1\.\.'"):
         compile_unary_tests("[1..")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    low=st.integers(-50, 50),
+    high=st.integers(-50, 50),
+    value=st.integers(-60, 60),
+    opening=st.sampled_from(["[", "(", "]"]),
+    closing=st.sampled_from(["]", ")", "["]),
+)
+def test_an_interval_matches_as_its_brackets_say(low, high, value, opening, closing):
+    above = value >= low if opening == "[" else value > low
+    below = value <= high if closing == "]" else value < high
+    tests = compile_unary_tests(f"{opening}{low}..{high}{closing}")
+    assert tests.matches(value, {}) is (above and below)
+
+
+@settings(max_examples=200, deadline=None)
+@given(left=st.decimals(-(10**6), 10**6, places=3), right=st.decimals(-(10**6), 10**6, places=3))
+def test_arithmetic_is_decimal(left, right):
+    variables = {"a": left, "b": right}
+    assert compile_expression("a + b").evaluate_feel(variables) == left + right
+    assert compile_expression("a - b").evaluate_feel(variables) == left - right
+    assert compile_expression("a * b").evaluate_feel(variables) == left * right
