@@ -21,7 +21,8 @@ Refused with a DecisionError: other decision logic (contexts, invocations, relat
 functions), knowledge requirements (business knowledge models), expression languages other
 than FEEL, unknown hit policies or aggregations, a required decision that is missing or
 makes a cycle, malformed FEEL, outputs without a name. An empty output entry gives null
-(Camunda leaves the entry out). FIRST stops at the first matching rule.
+(Camunda 7.20's returnBlankTableOutputAsNull; by default Camunda leaves the entry out).
+FIRST stops at the first matching rule, so output entries of later matches are not evaluated.
 """
 
 from __future__ import annotations
