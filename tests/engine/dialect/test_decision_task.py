@@ -14,7 +14,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine.dialect.decision_errors import DecisionError, DecisionResultError
-from engine.dialect.decision_task import (
+from engine.dialect.decisions.task import (
     DECISION_TASK_PARSER_CLASSES,
     DecisionTask,
     DecisionTaskConverter,

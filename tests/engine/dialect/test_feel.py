@@ -15,7 +15,7 @@ from engine.dialect.feel import (
     compile_expression,
     compile_unary_tests,
 )
-from engine.dialect.feel_values import YearsMonthsDuration
+from engine.dialect.feel.values import YearsMonthsDuration
 
 VARIABLES = {
     "amount": 250,

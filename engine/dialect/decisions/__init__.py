@@ -30,9 +30,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.dialect.decision_errors import DecisionError, DecisionResultError
-from engine.dialect.decision_reader import read_definitions
-from engine.dialect.decision_results import DecisionResult, map_decision_result
-from engine.dialect.decision_tables import DecisionTable, LiteralExpression
+from engine.dialect.decisions.reader import read_definitions
+from engine.dialect.decisions.results import DecisionResult, map_decision_result
+from engine.dialect.decisions.tables import DecisionTable, LiteralExpression
 
 __all__ = [
     "Decision",

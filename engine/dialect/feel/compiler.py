@@ -14,8 +14,8 @@ from decimal import Decimal
 from lark import Token
 
 from engine.dialect.decision_errors import FeelEvaluationError, FeelSyntaxError
-from engine.dialect.feel_builtins import BUILTINS
-from engine.dialect.feel_values import (
+from engine.dialect.feel.builtins import BUILTINS
+from engine.dialect.feel.values import (
     add,
     check_list,
     check_number,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.dialect.decision_errors import FeelEvaluationError
-from engine.dialect.feel_values import (
+from engine.dialect.feel.values import (
     MAX_DURATION_MONTHS,
     YearsMonthsDuration,
     add,

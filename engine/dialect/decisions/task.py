@@ -35,9 +35,9 @@ from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
 
 from engine.dialect.decision_errors import DecisionError, FeelError
-from engine.dialect.decision_results import MAPPINGS, RESULT_LIST, map_decision_result
 from engine.dialect.decisions import Decision, read_decisions
-from engine.dialect.feel_values import YearsMonthsDuration
+from engine.dialect.decisions.results import MAPPINGS, RESULT_LIST, map_decision_result
+from engine.dialect.feel.values import YearsMonthsDuration
 
 CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
 SUPPORTED_BINDINGS = ("latest", "deployment")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from engine.dialect.decision_errors import DecisionError, FeelError
-from engine.dialect.decision_results import DecisionResult, RuleResult
-from engine.dialect.decision_types import TypeMismatch, converter
+from engine.dialect.decisions.hit_policies import HIT_POLICIES, apply_hit_policy, check_hit_policy
+from engine.dialect.decisions.results import DecisionResult, RuleResult
+from engine.dialect.decisions.type_refs import TypeMismatch, converter
 from engine.dialect.feel import FeelExpression, compile_expression, compile_unary_tests
-from engine.dialect.feel_values import normalize, to_python
-from engine.dialect.hit_policies import HIT_POLICIES, apply_hit_policy, check_hit_policy
+from engine.dialect.feel.values import normalize, to_python
 
 
 class TableInput:

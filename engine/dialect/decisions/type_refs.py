@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from engine.dialect.feel_builtins import feel_string
+from engine.dialect.feel.builtins import feel_string
 
 INTEGER_TEXT = re.compile(r"^[+-]?\d{1,19}$")
 DOUBLE_TEXT = re.compile(r"^[+-]?(\d{1,309}(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")

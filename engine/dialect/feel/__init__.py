@@ -42,8 +42,8 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from engine.dialect.decision_errors import FeelEvaluationError, FeelSyntaxError
-from engine.dialect.feel_compile import Code, Compiler
-from engine.dialect.feel_values import (
+from engine.dialect.feel.compiler import Code, Compiler
+from engine.dialect.feel.values import (
     equal,
     greater,
     greater_or_equal,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from numbers import Number
 
 from engine.dialect.decision_errors import DecisionError
-from engine.dialect.decision_results import DecisionResult, RuleResult
+from engine.dialect.decisions.results import DecisionResult, RuleResult
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER")
 AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
