@@ -40,6 +40,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.dialect.decisions.task import DECISION_TASK_PARSER_CLASSES, FeelDecisionsMixin
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram
 
@@ -126,8 +127,8 @@ def _event_parser(base):
     )
 
 
-class LicflowParser(CamundaParser):
-    """CamundaParser that keeps the attributes licflow needs and reads XML safely."""
+class LicflowParser(FeelDecisionsMixin, CamundaParser):
+    """CamundaParser that keeps the attributes licflow needs, decides with FEEL and reads XML safely."""
 
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
@@ -145,6 +146,7 @@ class LicflowParser(CamundaParser):
         ),
         full_tag("boundaryEvent"): (_event_parser(CamundaBoundaryEventParser), BoundaryEvent),
         full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
+        **DECISION_TASK_PARSER_CLASSES,
     }
 
     def add_document(self, name: str, content: bytes | str) -> None:

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
+from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 
 SPEC_KEY = "spec"
@@ -49,6 +50,7 @@ def _uuid(value):
 def _config():
     config = deepcopy(CAMUNDA_CONFIG)
     config[ExternalServiceTask] = BpmnTaskSpecConverter
+    config[DecisionTask] = DecisionTaskConverter
     config[VariablesMessageEventDefinition] = MessageEventDefinitionConverter
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
     return config
