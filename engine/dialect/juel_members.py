@@ -64,7 +64,7 @@ class ContextObject:
         method = self._methods.get(name)
         if method is None:
             offered = ", ".join(f"{m}()" for m in sorted(self._methods)) or "none"
-            raise ExpressionEvaluationError(f"the {self._kind} has no method '{name}' (it offers: {offered})")
+            raise ExpressionEvaluationError(f"the {self._kind} has no method '{name}' (offered: {offered})")
         return _guarded(f"{self._kind}.{name}()", method, arguments)
 
 
