@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
@@ -180,6 +180,9 @@ def _comparable(left: Any, right: Any) -> tuple[Any, Any]:
     if any(isinstance(x, str) for x in both):
         return to_text(left), to_text(right)
     if type(left) is type(right) and isinstance(left, _COMPARABLE):
+        if isinstance(left, datetime) and left.utcoffset() is not None and right.utcoffset() is not None:
+            # Python compares two datetimes of one zone by their wall clocks; Java compares instants.
+            return left.astimezone(UTC), right.astimezone(UTC)
         return left, right
     raise ExpressionEvaluationError("they are not comparable")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -506,3 +506,10 @@ def test_keywords_inside_names_do_not_split_them():
 
 def test_whitespace_and_newlines_inside_an_expression_are_ignored():
     assert evaluate("${ amount\n  >\t100 }") is True
+
+
+def test_aware_date_times_compare_as_instants():
+    later_but_earlier_on_the_clock = datetime(2025, 3, 26, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+    earlier = datetime(2025, 3, 26, 10, 0, tzinfo=timezone(timedelta(hours=5)))
+
+    assert evaluate("${a > b}", {"a": later_but_earlier_on_the_clock, "b": earlier}) is True
