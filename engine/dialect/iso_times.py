@@ -99,10 +99,14 @@ def parse_date_time(value: str | date, zone: tzinfo) -> datetime:
         except ValueError:
             raise ValueError(f"{text!r} is not an ISO 8601 date-time") from None
     else:
-        raise ValueError(f"a {type(value).__name__} is not a date-time")
+        raise ValueError(f"{_kind(value)} is not a date-time")
     if moment.tzinfo is None or moment.utcoffset() is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC).astimezone(zone)
+
+
+def _kind(value: object) -> str:
+    return "null" if value is None else f"a {type(value).__name__}"
 
 
 def require_aware(moment: datetime, what: str) -> datetime:

@@ -9,6 +9,8 @@
 - composite text, `Dear ${name}, ...`: the literal parts and the values as text, joined (null is
   "", true is "true", 2.0 is "2.0"); `\\${` is a literal `${`;
 - text without `${`, such as a timer's `PT10M`: a literal string (`is_literal` is true).
+The text is taken as it is: ` ${x} ` is composite text, so callers strip what Camunda's
+parser strips (condition and timer texts) before compiling.
 Compiled expressions are cached by their text. Syntax errors raise `ExpressionSyntaxError` with
 the text, line and column; evaluation errors raise `ExpressionEvaluationError` naming the text
 and the operands' types, `UnknownVariable` (Camunda's "Unknown property used in expression")
@@ -107,6 +109,10 @@ class Expression:
             raise
         except RecursionError:
             raise ExpressionEvaluationError("the expression nests too deeply", self.source) from None
+        except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+            # A safety net: every known failure is reported above; this one still names the text.
+            problem = f"{type(error).__name__}: {error}"
+            raise ExpressionEvaluationError(problem, self.source) from error
 
 
 @functools.lru_cache(maxsize=4096)

@@ -36,7 +36,7 @@ def describe(value: Any) -> str:
     shown = repr(value) if isinstance(value, str) else _short_text(value)
     if len(shown) > 40:
         shown = shown[:40] + "…"
-    return f"{kind} {shown}"
+    return kind if shown == kind else f"{kind} {shown}"
 
 
 def type_name(value: Any) -> str:
@@ -113,7 +113,10 @@ def to_double(value: Any) -> float:
     if isinstance(value, bool):
         raise ExpressionEvaluationError(f"cannot use {describe(value)} as a number")
     if isinstance(value, int | Decimal):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ExpressionEvaluationError(f"{type_name(value)} is too large for a double") from None
     if isinstance(value, str) and len(value) <= 400 and _DOUBLE_TEXT.fullmatch(value):
         return float(value.strip().rstrip("fFdD"))
     raise ExpressionEvaluationError(f"cannot use {describe(value)} as a number")
@@ -211,7 +214,7 @@ def _scalar_text(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(int(value))
+        return str(int(value)) if LONG_MIN <= value <= LONG_MAX else "(an integer beyond 64 bits)"
     if isinstance(value, float):
         return java_double_text(value)
     if isinstance(value, Decimal):

@@ -14,10 +14,12 @@ from typing import Any
 from lark import Token, Transformer, v_args
 from lark.exceptions import VisitError
 
-from engine.dialect.juel_coercion import LONG_MAX, is_empty, to_boolean, to_text
+from engine.dialect.juel_coercion import LONG_MAX, to_boolean, to_text
+from engine.dialect.juel_coercion import is_empty as juel_empty
 from engine.dialect.juel_errors import ExpressionSyntaxError, UnknownFunction, UnknownVariable
 from engine.dialect.juel_members import MAX_TEXT, call_function, call_method, read_item, read_property
-from engine.dialect.juel_operators import BINARY_OPERATORS, negate, not_
+from engine.dialect.juel_operators import BINARY_OPERATORS, not_
+from engine.dialect.juel_operators import negate as juel_negate
 from engine.dialect.juel_syntax import parse
 
 # Camunda resolves these names to the execution and the task before it looks at variables.
@@ -43,10 +45,10 @@ def compile_text(source: str) -> Compiled:
         parts = builder.transform(tree)
     except VisitError as error:
         raise error.orig_exc from None
-    return Compiled(_template(source, parts), builder.literal, frozenset(builder.variables))
+    return Compiled(_template(parts), builder.literal, frozenset(builder.variables))
 
 
-def _template(source: str, parts: list[Any]) -> Closure:
+def _template(parts: list[Any]) -> Closure:
     """Return the closure of a whole text: one eval part keeps its value, several are joined as text."""
     if not parts:
         return lambda scope: ""
@@ -196,7 +198,7 @@ class _Builder(Transformer):
 
     def negate(self, children: list[Any]) -> Closure:
         operand = children[1]
-        return lambda scope: negate(operand(scope))
+        return lambda scope: juel_negate(operand(scope))
 
     def logical_not(self, children: list[Any]) -> Closure:
         operand = children[1]
@@ -204,7 +206,7 @@ class _Builder(Transformer):
 
     def is_empty(self, children: list[Any]) -> Closure:
         operand = children[1]
-        return lambda scope: is_empty(operand(scope))
+        return lambda scope: juel_empty(operand(scope))
 
     # Property paths and method calls: each suffix is a step (value, scope) -> value
 

@@ -173,9 +173,9 @@ def read_item(base: Any, key: Any) -> Any:
 
 
 def _index(key: Any) -> int:
-    if isinstance(key, bool) or not isinstance(key, int | float | str):
+    if isinstance(key, bool) or not isinstance(key, int | float | str) or key != key:
         raise ExpressionEvaluationError(f"a list index must be a number, not {describe(key)}")
-    return to_long(key) if not isinstance(key, float) else int(key)
+    return to_long(key)
 
 
 def call_method(base: Any, name: str, arguments: tuple[Any, ...]) -> Any:

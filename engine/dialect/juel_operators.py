@@ -161,7 +161,7 @@ def _relation(symbol: str, test: Binary) -> Binary:
             raise ExpressionEvaluationError(
                 f"cannot compare {describe(left)} {symbol} {describe(right)} ({error.problem})"
             ) from None
-        except TypeError:
+        except (TypeError, ArithmeticError):
             problem = f"cannot compare {describe(left)} {symbol} {describe(right)}"
             raise ExpressionEvaluationError(problem) from None
 

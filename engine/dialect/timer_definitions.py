@@ -212,13 +212,13 @@ def _time_duration(value: Any, zone: tzinfo) -> TimerSchedule:
             raise ValueError("the duration is negative; a timer can only wait forward")
         return DueAfter(str(value), IsoDuration(seconds=value.total_seconds()), zone)
     if not isinstance(value, str):
-        raise ValueError(f"a {type(value).__name__} is not a duration")
+        raise ValueError(f"{'null' if value is None else 'a ' + type(value).__name__} is not a duration")
     return DueAfter(value, parse_duration(value), zone)
 
 
 def _time_cycle(value: Any, zone: tzinfo) -> TimerSchedule:
     if not isinstance(value, str):
-        raise ValueError(f"a {type(value).__name__} is not a cycle")
+        raise ValueError(f"{'null' if value is None else 'a ' + type(value).__name__} is not a cycle")
     text = value.strip()
     if not text.startswith("R"):
         if text.startswith("P"):

@@ -513,3 +513,18 @@ def test_aware_date_times_compare_as_instants():
     earlier = datetime(2025, 3, 26, 10, 0, tzinfo=timezone(timedelta(hours=5)))
 
     assert evaluate("${a > b}", {"a": later_but_earlier_on_the_clock, "b": earlier}) is True
+
+
+def test_odd_numbers_from_variables_fail_with_a_clear_error():
+    odd = {"huge": 10**400, "not_a_number": Decimal("NaN"), "items": [1]}
+
+    with pytest.raises(ExpressionEvaluationError, match="too large for a double"):
+        evaluate("${huge / 2}", odd)
+    with pytest.raises(ExpressionEvaluationError, match="cannot compare decimal number"):
+        evaluate("${not_a_number < 1}", odd)
+    with pytest.raises(ExpressionEvaluationError, match="a list index must be a number"):
+        evaluate("${items[0 / 0]}", odd)
+
+
+def test_a_string_literal_may_hold_what_looks_like_an_expression():
+    assert compile_expression("${'${x}'} and }").evaluate() == "${x} and }"

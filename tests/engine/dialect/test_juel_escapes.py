@@ -7,6 +7,8 @@ import subprocess
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.dialect.juel import (
     MAX_TEXT,
@@ -169,3 +171,25 @@ def test_an_arbitrary_python_object_offers_nothing():
         compile_expression("${account.close()}").evaluate(scope)
     with pytest.raises(ExpressionEvaluationError, match="cannot turn"):
         compile_expression("a ${account}").evaluate(scope)
+
+
+JUEL_PIECES = st.sampled_from(
+    ["${", "#{", "}", "(", ")", "[", "]", ".", ",", "?", ":", "'", '"', "\\", " ", "x", "s", "items", "n"]
+    + ["1", "0", "1.5e3", "-", "+", "*", "/", "%", "==", "<", ">=", "&&", "||", "!", "empty", "not"]
+    + ["and", "div", "mod", "null", "true", "size()", "get(", "today(", "fn:", "__class__", "'a'"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(JUEL_PIECES, max_size=30).map("".join))
+def test_any_text_compiles_or_is_refused_and_evaluates_or_fails_with_an_expression_error(text):
+    variables = {"x": {"a": 1}, "s": "text", "items": ["a", "b"], "n": 7}
+    scope = Scope(variables=variables, functions={"today": lambda: "2025-03-26"})
+    try:
+        expression = compile_expression(text)
+    except ExpressionSyntaxError:
+        return
+    try:
+        expression.evaluate(scope)
+    except ExpressionError as error:
+        assert error.source == text

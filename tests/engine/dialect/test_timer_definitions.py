@@ -317,3 +317,8 @@ def test_a_timer_definition_error_is_a_value_error_that_keeps_the_definition():
 
     assert isinstance(raised.value, TimerDefinitionError)
     assert (raised.value.kind, raised.value.definition) == ("timeCycle", "every day")
+
+
+def test_an_expression_that_gave_null_is_named_as_null():
+    with pytest.raises(TimerDefinitionError, match="null is not a date-time"):
+        schedule_for("timeDate", None, zone=ALMATY)
