@@ -1,6 +1,6 @@
 """Run every benchmark and print its table."""
 
-from bench import audit, decisions, engine_commands, task_list
+from bench import audit, decisions, engine_commands, expressions, task_list
 from licflow.wiring import install_procedure
 
 if __name__ == "__main__":
@@ -9,3 +9,4 @@ if __name__ == "__main__":
     audit.main()
     task_list.main()
     decisions.main()
+    expressions.main()
