@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.dialect.timer_definitions import TimerDefinitionError, schedule_for
+from engine.dialect.timers import TimerDefinitionError, schedule_for
 
 ALMATY = ZoneInfo("Asia/Almaty")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
-from engine.dialect.iso_times import IsoDuration, parse_date_time, parse_duration, require_aware
-from engine.dialect.quartz_cron import QuartzCron, parse_quartz
+from engine.dialect.timers.iso_times import IsoDuration, parse_date_time, parse_duration, require_aware
+from engine.dialect.timers.quartz_cron import QuartzCron, parse_quartz
 
 TimerKind = Literal["timeDate", "timeDuration", "timeCycle"]
 

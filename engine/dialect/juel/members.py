@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
-from engine.dialect.juel_coercion import (
+from engine.dialect.juel.coercion import (
     describe,
     is_empty,
     java_equals,
@@ -19,7 +19,7 @@ from engine.dialect.juel_coercion import (
     to_text,
     type_name,
 )
-from engine.dialect.juel_errors import ExpressionError, ExpressionEvaluationError
+from engine.dialect.juel.errors import ExpressionError, ExpressionEvaluationError
 
 MAX_TEXT = 1 << 20
 

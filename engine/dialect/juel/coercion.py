@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.dialect.juel_errors import ExpressionEvaluationError
+from engine.dialect.juel.errors import ExpressionEvaluationError
 
 LONG_MIN = -(2**63)
 LONG_MAX = 2**63 - 1

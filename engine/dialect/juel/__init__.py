@@ -48,16 +48,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.dialect.juel_compiler import CONTEXT_NAMES, Closure, compile_text
-from engine.dialect.juel_errors import (
+from engine.dialect.juel.compiler import CONTEXT_NAMES, Closure, compile_text
+from engine.dialect.juel.errors import (
     ExpressionError,
     ExpressionEvaluationError,
     ExpressionSyntaxError,
     UnknownFunction,
     UnknownVariable,
 )
-from engine.dialect.juel_members import MAX_TEXT, ContextObject, execution_context, task_context
-from engine.dialect.juel_syntax import MAX_NESTING_DEPTH, MAX_SOURCE_LENGTH
+from engine.dialect.juel.members import MAX_TEXT, ContextObject, execution_context, task_context
+from engine.dialect.juel.syntax import MAX_NESTING_DEPTH, MAX_SOURCE_LENGTH
 
 __all__ = [
     "CONTEXT_NAMES",

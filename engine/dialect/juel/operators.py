@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
-from engine.dialect.juel_coercion import (
+from engine.dialect.juel.coercion import (
     checked_long,
     describe,
     is_floating,
@@ -28,7 +28,7 @@ from engine.dialect.juel_coercion import (
     to_text,
     valid_decimal,
 )
-from engine.dialect.juel_errors import ExpressionEvaluationError
+from engine.dialect.juel.errors import ExpressionEvaluationError
 
 Binary = Callable[[Any, Any], Any]
 

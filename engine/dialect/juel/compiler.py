@@ -14,13 +14,13 @@ from typing import Any
 from lark import Token, Transformer, v_args
 from lark.exceptions import VisitError
 
-from engine.dialect.juel_coercion import LONG_MAX, to_boolean, to_text
-from engine.dialect.juel_coercion import is_empty as juel_empty
-from engine.dialect.juel_errors import ExpressionSyntaxError, UnknownFunction, UnknownVariable
-from engine.dialect.juel_members import MAX_TEXT, call_function, call_method, read_item, read_property
-from engine.dialect.juel_operators import BINARY_OPERATORS, not_
-from engine.dialect.juel_operators import negate as juel_negate
-from engine.dialect.juel_syntax import parse
+from engine.dialect.juel.coercion import LONG_MAX, to_boolean, to_text
+from engine.dialect.juel.coercion import is_empty as juel_empty
+from engine.dialect.juel.errors import ExpressionSyntaxError, UnknownFunction, UnknownVariable
+from engine.dialect.juel.members import MAX_TEXT, call_function, call_method, read_item, read_property
+from engine.dialect.juel.operators import BINARY_OPERATORS, not_
+from engine.dialect.juel.operators import negate as juel_negate
+from engine.dialect.juel.syntax import parse
 
 # Camunda resolves these names to the execution and the task before it looks at variables.
 CONTEXT_NAMES = ("execution", "task")

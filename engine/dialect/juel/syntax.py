@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lark import Lark, Tree, UnexpectedInput, UnexpectedToken
 
-from engine.dialect.juel_errors import ExpressionSyntaxError
+from engine.dialect.juel.errors import ExpressionSyntaxError
 
 MAX_SOURCE_LENGTH = 10_000
 MAX_NESTING_DEPTH = 100
