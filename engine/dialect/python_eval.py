@@ -269,7 +269,7 @@ class _Run:
         left = self.eval(node.left)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.eval(comparator)
-            if not compare(op, left, right):
+            if not compare(op, left, right, self.budget):
                 return False
             left = right
         return True

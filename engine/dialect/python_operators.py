@@ -65,10 +65,13 @@ def unary(op: ast.unaryop, operand: Any, budget: Budget) -> Any:
     return checked(_UNARY[type(op)](operand), budget)
 
 
-def compare(op: ast.cmpop, left: Any, right: Any) -> bool:
-    """Return the comparison `left op right`."""
-    if isinstance(op, ast.In | ast.NotIn) and not isinstance(right, (str, *_CONTAINERS)):
-        raise ScriptTypeError(f"'in' needs a string or a collection, not {type(right).__name__}")
+def compare(op: ast.cmpop, left: Any, right: Any, budget: Budget) -> bool:
+    """Return the comparison `left op right`; a search through a collection is charged by its size."""
+    if isinstance(op, ast.In | ast.NotIn):
+        if not isinstance(right, (str, *_CONTAINERS)):
+            raise ScriptTypeError(f"'in' needs a string or a collection, not {type(right).__name__}")
+        if isinstance(right, _SEQUENCES):
+            budget.step(1 + len(right) // 64)
     return _COMPARE[type(op)](left, right)
 
 

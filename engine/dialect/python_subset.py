@@ -164,11 +164,11 @@ class _Checker:
             self.refuse(node, f"{type(node).__name__} is not allowed in a script")
         if isinstance(node, ast.Break | ast.Continue) and not in_loop:
             self.refuse(node, f"'{type(node).__name__.lower()}' outside a loop")
-        self._check_node(node, parent)
         loop_body = node.body if isinstance(node, ast.For | ast.While) else ()
         for child in ast.iter_child_nodes(node):
             inside = in_loop and not isinstance(child, ast.expr) or any(child is s for s in loop_body)
             self._visit(child, depth + 1, node, inside)
+        self._check_node(node, parent)  # after the children, so the innermost offence is named
 
     def _check_node(self, node: ast.AST, parent: ast.AST | None) -> None:
         if isinstance(node, ast.Name):

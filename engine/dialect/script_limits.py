@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from time import monotonic
 
 MIB = 1024 * 1024
 
@@ -46,7 +46,7 @@ class Budget:
         self.limits = limits
         self.steps = 0
         self.allocated = 0
-        self._deadline = time.monotonic() + limits.wall_seconds
+        self._deadline = monotonic() + limits.wall_seconds
         self._next_clock_check = self._CLOCK_EVERY
 
     def step(self, count: int = 1) -> None:
@@ -60,7 +60,7 @@ class Budget:
 
     def check_clock(self) -> None:
         """Raise LimitExceeded if the run is past its wall-clock budget."""
-        if time.monotonic() > self._deadline:
+        if monotonic() > self._deadline:
             raise LimitExceeded(f"it ran longer than {self.limits.wall_seconds:g} s")
 
     def allocate(self, nbytes: int) -> None:
