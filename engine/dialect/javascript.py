@@ -87,7 +87,7 @@ class JavaScriptScript:
         return self._changes(answer["done"])
 
     def _converse(self, request: dict[str, Any], functions: Mapping[str, Callable[..., Any]]) -> dict:
-        max_bytes = 2 * self.limits.max_exchange_bytes + MIB
+        max_bytes = 6 * self.limits.max_exchange_bytes + MIB  # JSON in JSON: escapes may take 6 bytes
         with POOL.worker() as worker:
             deadline = time.monotonic() + self.limits.wall_seconds
             worker.send(request)

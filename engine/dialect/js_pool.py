@@ -50,7 +50,7 @@ class Worker:
         self.broken = False
         self.busy = False  # a request was sent and its final answer not yet read
         self._released = False
-        self._pending = b""
+        self._pending = bytearray()
         self._selector = selectors.DefaultSelector()
         self._selector.register(self.process.stdout, selectors.EVENT_READ)
         try:
@@ -73,7 +73,8 @@ class Worker:
 
     def receive(self, deadline: float, max_bytes: int) -> dict[str, Any]:
         """Return the next message; kill the worker past `deadline` or `max_bytes`."""
-        while b"\n" not in self._pending:
+        end = self._pending.find(b"\n")
+        while end < 0:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._selector.select(remaining):
                 self.kill()
@@ -82,11 +83,14 @@ class Worker:
             if not chunk:
                 self.kill()
                 raise WorkerBroke("the JavaScript worker stopped (it ran out of memory or crashed)")
+            found = chunk.find(b"\n")
+            end = -1 if found < 0 else len(self._pending) + found
             self._pending += chunk
             if len(self._pending) > max_bytes:
                 self.kill()
                 raise WorkerBroke(f"the JavaScript worker sent more than {max_bytes} bytes")
-        line, _, self._pending = self._pending.partition(b"\n")
+        line = bytes(self._pending[:end])
+        del self._pending[: end + 1]
         try:
             message = json.loads(line)
         except ValueError as error:

@@ -18,9 +18,12 @@ Requests and answers (one JSON object a line), after the worker's first line {"r
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import sys
+import threading
+import time
 
 import quickjs
 
@@ -87,6 +90,7 @@ _PRELUDE = r"""
 def main() -> None:
     """Answer requests from stdin until it closes."""
     _limit_process()
+    _exit_with_parent(os.getppid())
     _send({"ready": True})
     for line in sys.stdin.buffer:
         request = json.loads(line)
@@ -108,8 +112,18 @@ def _limit_process() -> None:
         resource.setrlimit(limit, (cap, hard))
 
 
+def _exit_with_parent(parent: int) -> None:
+    # A script looping forever never reads stdin, so it would not see the engine go away.
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="licflow-parent-watch", daemon=True).start()
+
+
 def _send(message: dict) -> None:
-    sys.stdout.buffer.write(json.dumps(message).encode() + b"\n")
+    sys.stdout.buffer.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
     sys.stdout.buffer.flush()
 
 
@@ -143,13 +157,15 @@ def _check(request: dict) -> dict:
 def _run(request: dict) -> dict:
     changes: dict[str, str] = {}
     budget = request["max_exchange"]
+    size = [0]  # characters of JSON held in `changes`
 
     def set_variable(name: str, text: str) -> str:
         if not isinstance(name, str) or not isinstance(text, str):
             return "a variable needs a name and a value"
-        if len(text) + sum(map(len, changes.values())) > budget:
-            return f"the variables set pass the cap of {budget} bytes"
-        changes[name] = text
+        grown = size[0] + len(text) - len(changes.get(name, ""))
+        if grown > budget:
+            return f"the variables set pass the cap of {budget} characters of JSON"
+        changes[name], size[0] = text, grown
         return ""
 
     def call_function(name: str, args: str) -> str:

@@ -213,14 +213,18 @@ class _Run:
         if name == "execution":
             return self.execution
         if name in self.variables:
-            if name not in self.copied and name in self.inputs and name not in self.assigned:
-                # copied on first use, so the caller's values are never changed in place
-                self.copied.add(name)
-                self.variables[name] = thaw(self.variables[name], self.budget)
-            return self.variables[name]
+            return self.variable(name)
         if name in self.functions or name in BUILTINS:
             raise ScriptNameError(f"the function {name!r} can only be called, as {name}(...)")
         raise ScriptNameError(f"unknown variable {name!r}")
+
+    def variable(self, name: str) -> Any:
+        """Return the variable `name`, copying a case variable on its first use."""
+        if name not in self.copied and name in self.inputs and name not in self.assigned:
+            # copied on first use, so the caller's values are never changed in place
+            self.copied.add(name)
+            self.variables[name] = thaw(self.variables[name], self.budget)
+        return self.variables[name]
 
     def store(self, name: str, value: Any) -> None:
         """Set the variable `name`; the run reports it as set."""

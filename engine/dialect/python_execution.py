@@ -29,7 +29,7 @@ class Execution:
             (name,) = self._arguments(method, args, 1)
             if method == "hasVariable":
                 return self._variable_name(name) in self._run.variables
-            return self._run.load(name) if self._variable_name(name) in self._run.variables else None
+            return self._run.variable(name) if self._variable_name(name) in self._run.variables else None
         if method in ("setVariable", "setVariableLocal"):
             name, value = self._arguments(method, args, 2)
             self._run.store(self._variable_name(name), value)
@@ -38,7 +38,7 @@ class Execution:
         if method == "getVariables":
             names = list(self._run.variables)
             self._run.budget.items(len(names))
-            return {name: self._run.load(name) for name in names}
+            return {name: self._run.variable(name) for name in names}
         if method == "getBusinessKey":
             return self._business_key
         if method == "getProcessInstanceId":

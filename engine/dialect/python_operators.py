@@ -144,7 +144,7 @@ def set_item(container: Any, index: Any, value: Any, budget: Budget) -> None:
         container[index] = value
     elif isinstance(container, list):
         if isinstance(index, slice):
-            value = list(value) if isinstance(value, _SEQUENCES | set | dict) else value
+            value = list(value) if isinstance(value, (*_SEQUENCES, set, dict)) else value
             removed = len(range(*index.indices(len(container))))
             budget.items(len(container) - removed + len(value))
         container[index] = value

@@ -12,6 +12,13 @@ Refused: `import`, `def`, `lambda`, `class`, `with`, `try`, `raise`, `return`,
 access other than a whitelisted method call, and any name starting with `__`.
 `while` is allowed because every test of its condition costs a step, so the step budget
 ends any loop; it is capped like `for` besides.
+
+Builtins: len str int float bool abs min max sum round sorted list tuple set dict range any
+all enumerate zip (range, enumerate and zip give lists). Methods: str upper lower strip
+lstrip rstrip split join startswith endswith replace; list append extend pop index count;
+dict get keys values items update pop (keys, values and items give lists). Every result is
+checked against `ScriptLimits`: string length, items per collection, integer bits, bytes
+built in all, steps and wall-clock time.
 """
 
 from __future__ import annotations

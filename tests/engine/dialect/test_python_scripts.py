@@ -306,3 +306,52 @@ def test_a_script_that_nests_too_deeply_is_refused():
 def test_outputs_that_contain_themselves_are_refused():
     with pytest.raises(ScriptFailed, match="contains itself"):
         run_python("a = []\na.append(a)")
+
+
+def test_execution_reads_case_variables_even_inside_a_comprehension():
+    source = "values = [execution.getVariable('x') for x in range(2)]"
+
+    assert run_python(source, {"x": "case"}) == {"values": ["case", "case"]}
+
+
+def test_slices_indexes_and_item_assignment_work_on_lists_and_dicts():
+    source = """
+head = numbers[:2]
+tail = numbers[-1]
+backwards = word[::-1]
+numbers[0] = 10
+numbers[1:3] = [20]
+counts = {}
+counts["kz"] = counts.get("kz", 0) + 1
+counts.update({"eaeu": 2})
+"""
+    changes = run_python(source, {"numbers": [1, 2, 3, 4], "word": "abc"})
+
+    assert changes["head"] == [1, 2] and changes["tail"] == 4 and changes["backwards"] == "cba"
+    assert changes["numbers"] == [10, 20, 4]
+    assert changes["counts"] == {"kz": 1, "eaeu": 2}
+
+
+def test_the_step_budget_can_be_tightened():
+    source = "n = 0\nfor i in range(100):\n    n += i"
+    script = compile_script("python", source, element_id="task", limits=ScriptLimits(max_steps=50))
+
+    with pytest.raises(ScriptFailed, match="failed at line 3: it used more than its 50 evaluation steps"):
+        script.run({})
+
+
+def test_a_loop_is_capped_by_its_iterations_too():
+    limits = ScriptLimits(max_loop_iterations=10)
+    script = compile_script("python", "n = 0\nwhile True:\n    n += 1", element_id="task", limits=limits)
+
+    with pytest.raises(ScriptFailed, match="a loop ran more than 10 times"):
+        script.run({})
+
+
+def test_builtins_refuse_values_they_do_not_take():
+    with pytest.raises(ScriptFailed, match=re.escape("sum() takes numbers, not list")):
+        run_python("x = sum([[1], [2]], [])")
+    with pytest.raises(ScriptFailed, match=re.escape("len() takes a string or a collection, not int")):
+        run_python("x = len(5)")
+    with pytest.raises(ScriptFailed, match=re.escape("join() takes a collection of strings")):
+        run_python("x = ','.join([1, 2])")
