@@ -1,6 +1,6 @@
 """Run every benchmark and print its table."""
 
-from bench import audit, decisions, engine_commands, expressions, task_list
+from bench import audit, decisions, engine_commands, expressions, scripts, task_list
 from licflow.wiring import install_procedure
 
 if __name__ == "__main__":
@@ -10,3 +10,4 @@ if __name__ == "__main__":
     task_list.main()
     decisions.main()
     expressions.main()
+    scripts.main()
