@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
-from engine.dialect.js_pool import POOL
 from engine.dialect.scripts import compile_script
+from engine.dialect.scripts.js_pool import POOL
 
 RUNS = int(os.environ.get("LICFLOW_BENCH_SCRIPT_RUNS", "2000"))
 COLD_RUNS = max(RUNS // 100, 5)

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from engine.dialect.js_pool import POOL
 from engine.dialect.scripts import ScriptFailed, ScriptRefused, ScriptSyntaxError, compile_script
+from engine.dialect.scripts.js_pool import POOL
 
 CAMUNDA_STYLE = """var amount = execution.getVariable('amount');
 execution.setVariable('big', amount > 100);"""

@@ -161,7 +161,7 @@ def test_an_endless_loop_is_stopped_within_a_tighter_budget():
 
 def test_the_python_wall_clock_budget_stops_slow_functions(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr("engine.dialect.script_limits.monotonic", lambda: now[0])
+    monkeypatch.setattr("engine.dialect.scripts.limits.monotonic", lambda: now[0])
     script = compile_script("python", "for i in range(1000):\n    wait()", element_id="slow")
 
     def wait():

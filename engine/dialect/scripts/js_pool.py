@@ -1,6 +1,6 @@
 """Worker processes that run JavaScript, started on demand and reused; one script at a time each.
 
-A worker is a child Python process running `engine/dialect/js_worker.py` with an empty
+A worker is a child Python process running `engine/dialect/scripts/js_worker.py` with an empty
 environment, `/` as its directory and `-I` (no user site, no PYTHON* variables). Every script
 gets a fresh QuickJS runtime inside it, so nothing a script leaves behind reaches the next
 case; the process itself is reused while it answers in time and killed when it does not.

@@ -28,10 +28,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.dialect.python_builtins import BUILTINS, EXECUTION_METHODS, METHOD_NAMES
-from engine.dialect.python_eval import run_module
-from engine.dialect.script_errors import ScriptRefused, ScriptSyntaxError, describe_task
-from engine.dialect.script_limits import DEFAULT_LIMITS, ScriptLimits
+from engine.dialect.scripts.errors import ScriptRefused, ScriptSyntaxError, describe_task
+from engine.dialect.scripts.limits import DEFAULT_LIMITS, ScriptLimits
+from engine.dialect.scripts.python_builtins import BUILTINS, EXECUTION_METHODS, METHOD_NAMES
+from engine.dialect.scripts.python_eval import run_module
 
 LANGUAGE = "python"
 

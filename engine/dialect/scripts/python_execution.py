@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.dialect.python_builtins import EXECUTION_METHODS, ScriptTypeError
+from engine.dialect.scripts.python_builtins import EXECUTION_METHODS, ScriptTypeError
 
 if TYPE_CHECKING:
-    from engine.dialect.python_eval import _Run
+    from engine.dialect.scripts.python_eval import _Run
 
 
 class Execution:

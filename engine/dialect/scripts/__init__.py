@@ -28,16 +28,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from engine.dialect.javascript import compile_javascript
-from engine.dialect.python_subset import compile_python
-from engine.dialect.script_errors import (
+from engine.dialect.scripts.errors import (
     ScriptError,
     ScriptFailed,
     ScriptRefused,
     ScriptSyntaxError,
     describe_task,
 )
-from engine.dialect.script_limits import DEFAULT_LIMITS, ScriptLimits
+from engine.dialect.scripts.javascript import compile_javascript
+from engine.dialect.scripts.limits import DEFAULT_LIMITS, ScriptLimits
+from engine.dialect.scripts.python_subset import compile_python
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -6,7 +6,9 @@ import ast
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.dialect.python_builtins import (
+from engine.dialect.scripts.errors import ScriptFailed, describe_task
+from engine.dialect.scripts.limits import Budget, LimitExceeded, ScriptLimits
+from engine.dialect.scripts.python_builtins import (
     BUILTINS,
     ScriptTypeError,
     call_method,
@@ -14,11 +16,9 @@ from engine.dialect.python_builtins import (
     materialize,
     render,
 )
-from engine.dialect.python_execution import Execution
-from engine.dialect.python_operators import binary, compare, get_item, set_item, unary
-from engine.dialect.python_values import changed_variables, thaw
-from engine.dialect.script_errors import ScriptFailed, describe_task
-from engine.dialect.script_limits import Budget, LimitExceeded, ScriptLimits
+from engine.dialect.scripts.python_execution import Execution
+from engine.dialect.scripts.python_operators import binary, compare, get_item, set_item, unary
+from engine.dialect.scripts.python_values import changed_variables, thaw
 
 LANGUAGE = "python"
 

@@ -7,8 +7,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from engine.dialect.python_builtins import ScriptTypeError
-from engine.dialect.script_limits import Budget
+from engine.dialect.scripts.limits import Budget
+from engine.dialect.scripts.python_builtins import ScriptTypeError
 
 _SEQUENCES = (str, list, tuple)
 _INDEXABLE = (str, list, tuple, dict)

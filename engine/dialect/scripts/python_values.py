@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.dialect.script_limits import Budget, LimitExceeded
+from engine.dialect.scripts.limits import Budget, LimitExceeded
 
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 

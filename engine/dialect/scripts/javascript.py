@@ -40,10 +40,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.dialect.js_pool import POOL, WorkerBroke, WorkerTimedOut
-from engine.dialect.python_values import check_nesting
-from engine.dialect.script_errors import ScriptFailed, ScriptRefused, ScriptSyntaxError, describe_task
-from engine.dialect.script_limits import DEFAULT_LIMITS, MIB, Budget, LimitExceeded, ScriptLimits
+from engine.dialect.scripts.errors import ScriptFailed, ScriptRefused, ScriptSyntaxError, describe_task
+from engine.dialect.scripts.js_pool import POOL, WorkerBroke, WorkerTimedOut
+from engine.dialect.scripts.limits import DEFAULT_LIMITS, MIB, Budget, LimitExceeded, ScriptLimits
+from engine.dialect.scripts.python_values import check_nesting
 
 LANGUAGE = "javascript"
 _CHECK_SECONDS = 5.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.dialect.script_limits import Budget, LimitExceeded
+from engine.dialect.scripts.limits import Budget, LimitExceeded
 
 ITERABLES = (str, list, tuple, dict, set, frozenset, range)
 _SCALARS = (str, int, float, bool, type(None))
