@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     IntermediateCatchEvent,
     IntermediateThrowEvent,
     ReceiveTask,
+    ScriptTask,
     StartEvent,
 )
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
@@ -41,6 +42,8 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.dialect.decisions.task import DECISION_TASK_PARSER_CLASSES, FeelDecisionsMixin
+from engine.dialect.script_tasks import SandboxedScriptTaskParser
+from engine.dialect.timer_events import CamundaTimerParser
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram
 
@@ -123,7 +126,9 @@ class CamundaReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
 
 def _event_parser(base):
     return type(
-        base.__name__.replace("Camunda", "Licflow"), (VariablesMessageParser, CamundaAttributes, base), {}
+        base.__name__.replace("Camunda", "Licflow"),
+        (VariablesMessageParser, CamundaTimerParser, CamundaAttributes, base),
+        {},
     )
 
 
@@ -146,6 +151,7 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
         ),
         full_tag("boundaryEvent"): (_event_parser(CamundaBoundaryEventParser), BoundaryEvent),
         full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
+        full_tag("scriptTask"): (SandboxedScriptTaskParser, ScriptTask),
         **DECISION_TASK_PARSER_CLASSES,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from copy import deepcopy
 
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
@@ -14,6 +15,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
+from engine.dialect.timer_events import TIMER_DEFINITIONS
 
 SPEC_KEY = "spec"
 SUBPROCESS_SPECS_KEY = "subprocess_specs"
@@ -51,6 +53,8 @@ def _config():
     config = deepcopy(CAMUNDA_CONFIG)
     config[ExternalServiceTask] = BpmnTaskSpecConverter
     config[DecisionTask] = DecisionTaskConverter
+    for timer_class in TIMER_DEFINITIONS.values():
+        config[timer_class] = TimerConditionalEventDefinitionConverter
     config[VariablesMessageEventDefinition] = MessageEventDefinitionConverter
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
     return config
