@@ -42,6 +42,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.dialect.decisions.task import DECISION_TASK_PARSER_CLASSES, FeelDecisionsMixin
+from engine.dialect.expression_check import check_expressions
 from engine.dialect.script_tasks import SandboxedScriptTaskParser
 from engine.dialect.timer_events import CamundaTimerParser
 from engine.dialect.xmlsafe import parse_xml
@@ -162,6 +163,7 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
             if name.endswith(".dmn"):
                 self.add_dmn_xml(root, filename=name)
             else:
+                check_expressions(root, name)
                 self.add_bpmn_xml(root, filename=name)
         except ValidationException as error:
             raise InvalidDiagram(f"{name}: {error}") from error

@@ -43,6 +43,10 @@ class _OnceTimer:
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
             event_value = _iso(_schedule(self, self.kind, my_task).first_due(clock.now()))
+            if event_value is None:
+                raise WorkflowTaskException(
+                    f"{my_task.task_spec.bpmn_id}: the timer's cycle has ended", task=my_task
+                )
             my_task._set_internal_data(event_value=event_value)
         if datetime.fromisoformat(event_value) <= clock.now():
             my_task._set_internal_data(event_fired=True)
@@ -87,15 +91,22 @@ class CamundaTimeCycle(CycleTimerEventDefinition):
         return ready
 
     def update_task(self, my_task):
-        if self.cycle_complete(my_task):
-            for output in my_task.task_spec.outputs:
-                child = my_task._add_child(output, TaskState.FUTURE)
-                child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
-                child.task_spec._update(child)
+        if not self.cycle_complete(my_task):
+            return
+        for output in my_task.task_spec.outputs:
+            child = my_task._add_child(output, TaskState.FUTURE)
+            child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
+            child.task_spec._update(child)
 
     def details(self, my_task):
         event_value = my_task._get_internal_data("event_value") or {}
         return PendingBpmnEvent(self.name, self.__class__.__name__, event_value.get("next"))
+
+
+class CamundaFirstOfCycle(_OnceTimer, TimeDateEventDefinition):
+    """A `timeCycle` on an intermediate catch event: it goes on at the cycle's first due time."""
+
+    kind = "timeCycle"
 
 
 TIMER_DEFINITIONS = {
@@ -103,6 +114,8 @@ TIMER_DEFINITIONS = {
     "timeDuration": CamundaTimeDuration,
     "timeCycle": CamundaTimeCycle,
 }
+ONE_SHOT = {**TIMER_DEFINITIONS, "timeCycle": CamundaFirstOfCycle}
+TIMER_CLASSES = (*TIMER_DEFINITIONS.values(), CamundaFirstOfCycle)
 
 
 class CamundaTimerParser:
@@ -111,7 +124,9 @@ class CamundaTimerParser:
     def parse_timer_event(self, event):
         description = self.get_event_description(event)
         name = self.node.get("name", self.node.get("id"))
-        for kind, definition_class in TIMER_DEFINITIONS.items():
+        # only boundary and start events repeat; a catch event in the flow waits once
+        repeats = self.node.tag.endswith(("}boundaryEvent", "}startEvent"))
+        for kind, definition_class in (TIMER_DEFINITIONS if repeats else ONE_SHOT).items():
             found = event.find(f"{{http://www.omg.org/spec/BPMN/20100524/MODEL}}{kind}")
             if found is not None:
                 return definition_class(name, (found.text or "").strip(), description=description)

@@ -92,7 +92,7 @@ def replay_events(
         with clock.reading(step.clock):
             try:
                 if workflow is None:
-                    workflow = start(step, spec, subprocess_specs)
+                    workflow = start(step, spec, subprocess_specs, case_id)
                 else:
                     apply(workflow, step)
                 completed = run(workflow)

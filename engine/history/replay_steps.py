@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
-from engine.dialect.expressions import shared_script_engine
+from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
 
@@ -65,9 +65,10 @@ def steps_of(events: list) -> list[Step]:
     return steps
 
 
-def start(step: Step, spec, subprocess_specs: dict) -> BpmnWorkflow:
+def start(step: Step, spec, subprocess_specs: dict, case_id: str | None = None) -> BpmnWorkflow:
     """Create the case's workflow with its recorded start variables."""
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
+    CaseIdentity.attach(workflow, case_id, step.input.data.get("business_key"))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(step.input.data.get("variables") or {})
     return workflow

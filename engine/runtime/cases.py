@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.dialect.expressions import shared_script_engine
+from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import SYSTEM, HistoryWriter
@@ -56,6 +56,7 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
         updated_at=now,
     )
     session.add(row)
+    CaseIdentity.attach(workflow, row.id, business_key)
     return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
 
 
@@ -67,6 +68,7 @@ def open_case(session: Session, case_id: str) -> OpenCase:
     definition = session.get(ProcessDefinition, row.definition_id)
     spec, subprocess_specs = specs_of(definition)
     workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
+    CaseIdentity.attach(workflow, row.id, row.business_key)
     now = clock.now()
     return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
 

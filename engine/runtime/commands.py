@@ -6,6 +6,7 @@ states, and saves state, projections and history together.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
@@ -165,8 +166,11 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
     engine_task = waits.find_task(case.workflow, timer.id)
     if engine_task is None or not engine_task.has_state(TaskState.WAITING):
         raise Conflict(f"timer {timer.id} no longer waits in its case")
+    before = json.dumps(engine_task.internal_data.get("event_value"), sort_keys=True, default=str)
     case.workflow.refresh_timers()
-    if engine_task.has_state(TaskState.WAITING):
+    after = json.dumps(engine_task.internal_data.get("event_value"), sort_keys=True, default=str)
+    # a cycle stays waiting for its next due time; it fired when its count moved on
+    if engine_task.has_state(TaskState.WAITING) and after == before:
         raise Conflict(f"timer {timer.id} is not due yet by the engine's clock")
     case.history.append(
         "timer_fired",

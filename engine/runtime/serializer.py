@@ -15,7 +15,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
-from engine.dialect.timer_events import TIMER_DEFINITIONS
+from engine.dialect.timer_events import TIMER_CLASSES
 
 SPEC_KEY = "spec"
 SUBPROCESS_SPECS_KEY = "subprocess_specs"
@@ -53,7 +53,7 @@ def _config():
     config = deepcopy(CAMUNDA_CONFIG)
     config[ExternalServiceTask] = BpmnTaskSpecConverter
     config[DecisionTask] = DecisionTaskConverter
-    for timer_class in TIMER_DEFINITIONS.values():
+    for timer_class in TIMER_CLASSES:
         config[timer_class] = TimerConditionalEventDefinitionConverter
     config[VariablesMessageEventDefinition] = MessageEventDefinitionConverter
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
