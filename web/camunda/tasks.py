@@ -211,7 +211,7 @@ def form_variables(task_id: str):
         if names is None or field.id in names:
             value = form.variables.get(field.id, field.default if field.default not in ("", None) else None)
             typed = to_typed_value(value)
-            typed["type"] = FORM_TYPES.get(field.type, typed["type"]) if value is not None else typed["type"]
+            typed["type"] = FORM_TYPES.get(field.type, typed["type"])  # typed by the form, even when empty
             answer[field.id] = typed
     return jsonify(answer)
 
