@@ -1,4 +1,4 @@
-"""Python Camunda clients work against licflow's /engine-rest unchanged: pycamunda and the external-task worker.
+"""Python Camunda clients work against licflow's /engine-rest unchanged: pycamunda and the task worker.
 
 A licflow HTTP server runs in this process on a loopback port. `pycamunda` deploys
 core_sample, starts a case, lists and completes its task, correlates the message and

@@ -1,4 +1,4 @@
-"""Deployments over HTTP: Camunda Modeler's deploy, duplicates, resources, deleting with and without cascade."""
+"""Deployments over HTTP: Camunda Modeler's deploy, duplicates, resources, deleting (cascade or not)."""
 
 from __future__ import annotations
 
