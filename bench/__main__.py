@@ -1,6 +1,6 @@
 """Run every benchmark and print its table."""
 
-from bench import audit, decisions, engine_commands, expressions, scripts, task_list
+from bench import audit, camunda_rest, decisions, engine_commands, expressions, scripts, task_list
 from licflow.wiring import install_procedure
 
 if __name__ == "__main__":
@@ -8,6 +8,7 @@ if __name__ == "__main__":
     engine_commands.main()
     audit.main()
     task_list.main()
+    camunda_rest.main()
     decisions.main()
     expressions.main()
     scripts.main()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict
-from engine.runtime import commands, definitions, external_tasks, messages, numbers
+from engine.runtime import commands, definitions, deployments, external_tasks, messages, numbers
 from store.db import Store
 from store.models import ExternalTask
 
@@ -42,7 +42,22 @@ class Orchestrator:
 
     def deploy(self, documents: dict[str, bytes], actor: str = "system"):
         with self.transaction() as session:
-            return definitions.deploy(session, documents, actor)
+            return deployments.create(session, documents, actor, source="licflow").processes
+
+    def create_deployment(
+        self,
+        documents: dict[str, bytes],
+        actor: str,
+        name: str | None = None,
+        source: str | None = None,
+        duplicate_filtering: bool = False,
+    ) -> deployments.DeploymentResult:
+        with self.transaction() as session:
+            return deployments.create(session, documents, actor, name, source, duplicate_filtering)
+
+    def delete_deployment(self, deployment_id: str, cascade: bool, actor: str) -> None:
+        with self.transaction() as session:
+            deployments.delete(session, deployment_id, cascade, actor)
 
     def start_case(
         self,
@@ -53,6 +68,23 @@ class Orchestrator:
     ) -> str:
         with self.transaction() as session:
             return commands.start_case(session, key, business_key, variables or {}, actor)
+
+    def start_case_of(
+        self, definition_id: int, business_key: str | None, variables: dict[str, Any], actor: str
+    ) -> str:
+        with self.transaction() as session:
+            definition = definitions.require_live(session, definition_id)
+            return commands.start_case_of(session, definition, business_key, variables, actor)
+
+    def delete_case(self, case_id: str, reason: str | None, actor: str) -> None:
+        with self.transaction() as session:
+            commands.delete_case(session, case_id, reason, actor)
+
+    def change_variables(
+        self, case_id: str, modifications: dict[str, Any], deletions: list[str], actor: str
+    ) -> None:
+        with self.transaction() as session:
+            commands.change_variables(session, case_id, modifications, deletions, actor)
 
     def complete_user_task(self, task_id: str, data: dict[str, Any], actor: str) -> str:
         with self.transaction() as session:
@@ -116,6 +148,24 @@ class Orchestrator:
             return messages.correlate(
                 session, name, variables or {}, actor, business_key, case_id, correlation_keys
             )
+
+    def correlate_message_to_all(
+        self,
+        name: str,
+        variables: dict[str, Any] | None = None,
+        business_key: str | None = None,
+        case_id: str | None = None,
+        correlation_keys: dict[str, Any] | None = None,
+        actor: str = "system",
+    ) -> list[str]:
+        with self.transaction() as session:
+            return messages.correlate_all(
+                session, name, variables or {}, actor, business_key, case_id, correlation_keys
+            )
+
+    def set_external_task_retries(self, task_id: str, retries: int, actor: str) -> None:
+        with self.transaction() as session:
+            external_tasks.set_retries(session, task_id, retries, actor)
 
     def allocate_number(self, series: str, idempotency_key: str) -> int:
         with self.transaction() as session:

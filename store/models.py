@@ -28,6 +28,21 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
 
 
+class Deployment(Base):
+    """Files deployed together (as Camunda Modeler or `licflow deploy` sent them), kept as sent."""
+
+    __tablename__ = "deployments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(400))
+    source: Mapped[str | None] = mapped_column(String(400))
+    resources: Mapped[dict[str, Any]]  # file name -> text of every file deployed
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(200))
+    deleted_at: Mapped[datetime | None]  # its definitions start no more cases; rows stay for history
+    deleted_by: Mapped[str | None] = mapped_column(String(200))
+
+
 class ProcessDefinition(Base):
     """One deployed version of a process; its parsed spec is shared by all its cases."""
 
@@ -43,6 +58,24 @@ class ProcessDefinition(Base):
     spec: Mapped[str] = mapped_column(Text)  # serialized SpiffWorkflow spec, stored once
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(200))
+    deployment_id: Mapped[str | None] = mapped_column(ForeignKey("deployments.id"), index=True)
+
+
+class DecisionDefinition(Base):
+    """One deployed version of a decision table (a .dmn file's decision)."""
+
+    __tablename__ = "decision_definitions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str | None] = mapped_column(String(400))
+    resource_name: Mapped[str] = mapped_column(String(400))
+    dmn: Mapped[str] = mapped_column(Text)  # the .dmn file's XML
+    content_hash: Mapped[str] = mapped_column(String(64))
+    deployed_at: Mapped[datetime]
+    deployment_id: Mapped[str] = mapped_column(ForeignKey("deployments.id"), index=True)
 
 
 class Case(Base):
@@ -53,7 +86,7 @@ class Case(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     business_key: Mapped[str | None] = mapped_column(String(200), index=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, deleted
     state: Mapped[str] = mapped_column(Text)  # serialized workflow without its spec
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -15,6 +15,7 @@ from engine import clock
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
+from engine.runtime.cases import change_variables
 
 # the kinds of event that carry an input the engine acted on; everything else is an outcome
 INPUTS = (
@@ -24,6 +25,8 @@ INPUTS = (
     "bpmn_error_thrown",
     "message_correlated",
     "timer_fired",
+    "variables_changed",
+    "case_deleted",
 )
 
 
@@ -97,6 +100,10 @@ def apply(workflow: BpmnWorkflow, step: Step) -> None:
         workflow.catch(BpmnEvent(definition, payload=data.get("variables") or {}))
     elif event.kind == "timer_fired":
         _fire_timer(workflow, event.element_id)
+    elif event.kind == "variables_changed":
+        change_variables(workflow, data.get("modifications") or {}, data.get("deletions") or [])
+    elif event.kind == "case_deleted":
+        workflow.cancel()
 
 
 def _fire_timer(workflow: BpmnWorkflow, element_id: str) -> None:

@@ -116,3 +116,13 @@ def case_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
     for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
         merged.update(task.data)
     return merged
+
+
+def change_variables(workflow: BpmnWorkflow, modifications: dict[str, Any], deletions: list[str]) -> None:
+    """Set variables where the case waits and remove variables from every task's data."""
+    live = TaskState.WAITING | TaskState.READY | TaskState.STARTED
+    for task in workflow.get_tasks():
+        for name in deletions:
+            task.data.pop(name, None)
+        if task.has_state(live):
+            task.data.update(modifications)

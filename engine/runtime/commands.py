@@ -22,15 +22,25 @@ from engine.runtime import cases, forms, waits
 from engine.runtime.definitions import require_latest
 from engine.runtime.history import SYSTEM
 from engine.runtime.state_summary import state_summary
-from store.models import Case, CaseLabel, ExternalTask, Timer, UserTask
+from store.models import Case, CaseLabel, ExternalTask, ProcessDefinition, Timer, UserTask
 
 Variables = dict[str, Any]
 
 
 def start_case(session: Session, key: str, business_key: str | None, variables: Variables, actor: str) -> str:
     """Start a case of the newest version of process `key`; return its id."""
+    return start_case_of(session, require_latest(session, key), business_key, variables, actor)
+
+
+def start_case_of(
+    session: Session,
+    definition: ProcessDefinition,
+    business_key: str | None,
+    variables: Variables,
+    actor: str,
+) -> str:
+    """Start a case of this very version of a process; return its id."""
     _require_variables(variables)
-    definition = require_latest(session, key)
     case = cases.new_case(session, definition, business_key, variables)
     case.history.append(
         "case_started",
@@ -182,6 +192,42 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
     )
     cases.advance(case)
     _save(session, case, actor)
+
+
+def delete_case(session: Session, case_id: str, reason: str | None, actor: str) -> None:
+    """End a running case where it stands, cancelling what it waits for; the reason goes to history."""
+    case = _running(session, case_id)
+    case.history.append("case_deleted", actor, reason=reason, clock=case.now.isoformat())
+    case.workflow.cancel()
+    case.row.status, case.row.ended_at = "deleted", case.now
+    _save(session, case, actor)
+
+
+def change_variables(
+    session: Session, case_id: str, modifications: Variables, deletions: list[str], actor: str
+) -> None:
+    """Set and remove variables of a running case, as a person or a client asked."""
+    _require_variables(modifications)
+    if not isinstance(deletions, list) or not all(isinstance(name, str) for name in deletions):
+        raise InvalidCommand("deletions must be a list of variable names")
+    case = _running(session, case_id)
+    case.history.append(
+        "variables_changed",
+        actor,
+        modifications=modifications,
+        deletions=deletions,
+        clock=case.now.isoformat(),
+    )
+    cases.change_variables(case.workflow, modifications, deletions)
+    cases.advance(case)
+    _save(session, case, actor)
+
+
+def _running(session: Session, case_id: str):
+    case = cases.open_case(session, case_id)
+    if case.row.status != "running":
+        raise NotFound(f"no running case with id {case_id!r} (it is {case.row.status})")
+    return case
 
 
 def _save(session: Session, case, actor: str) -> None:
