@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict
-from engine.runtime import commands, definitions, deployments, external_tasks, messages, numbers
+from engine.external import tasks as external_tasks
+from engine.runtime import commands, definitions, deployments, messages, numbers
 from store.db import Store
 from store.models import ExternalTask
 

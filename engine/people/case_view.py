@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock, extensions
+from engine.external.tasks import open_incidents
 from engine.runtime import cases
 from engine.runtime.definitions import main_diagram, specs_of
-from engine.runtime.external_tasks import open_incidents
 from engine.runtime.history import case_history
 from store.models import (
     CaseLabel,

@@ -3,8 +3,8 @@
 `commands` loads a case (`cases`), applies one change, runs the engine to its next wait
 states (`waits`) and saves the state (`serializer`), what can be waited on (`projections`:
 user tasks, external tasks, timers, message subscriptions) and the events (`history`)
-together. Around it: deployed versions (`definitions`), `messages`, `timers`,
-`external_tasks` and their REST view (`remote_tasks`), the in-process `worker_loop`,
-`numbers`, form submissions (`forms`) and the digest replay compares (`state_summary`).
-It may use `dialect`, the shared modules of `engine` and `store`; never `people` or `history`.
+together. Around it: deployments and their versions (`deployments`, `definitions`,
+`decisions`), `messages`, `timers`, `numbers`, form submissions (`forms`) and the digest
+replay compares (`state_summary`). It may use `dialect`, the shared modules of `engine` and
+`store`; never `external`, `people` or `history`.
 """

@@ -122,9 +122,8 @@ def _table_of(name: str, dmn: str, key: str, cache_key: tuple | None = None) -> 
 
 def evaluate(decision: DecisionDefinition, variables: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the outputs of each rule that matches `variables`, as the table's hit policy picks them."""
-    table = _decision_of(
-        decision.resource_name, decision.dmn, decision.key, (decision.id, decision.content_hash)
-    )
+    cache_key = (decision.id, decision.content_hash)
+    table = _table_of(decision.resource_name, decision.dmn, decision.key, cache_key)
     try:
         return table.evaluate(variables).result_list()
     except DecisionError as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.runtime.worker_loop import WorkerLoop
+from engine.external.worker_loop import WorkerLoop
 from licflow.workers import load_registry
 from tests.e2e.stories import (
     STORIES,

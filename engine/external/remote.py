@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import InvalidCommand, LockLost, NotFound
-from engine.runtime import external_tasks
+from engine.external import tasks as external_tasks
 from store.models import Case, ExternalTask, ProcessDefinition
 
 
