@@ -63,7 +63,7 @@ def api_case(orchestrator: Orchestrator, worker: str, key: str) -> None:
 
         task_id = session.query(ExternalTask.id).filter_by(case_id=case_id).scalar()
     with orchestrator.transaction() as session:
-        from engine.runtime import remote_tasks
+        from engine.external import remote as remote_tasks
 
         remote_tasks.lock(session, task_id, worker, timedelta(minutes=1))
     orchestrator.complete_external_task(task_id, worker, {"skip_review": True})

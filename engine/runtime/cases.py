@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
+from engine.runtime.case_cache import CASES
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import SYSTEM, HistoryWriter
 from engine.runtime.projections import reconcile
@@ -67,7 +68,9 @@ def open_case(session: Session, case_id: str) -> OpenCase:
         raise NotFound(f"no case with id {case_id!r}")
     definition = session.get(ProcessDefinition, row.definition_id)
     spec, subprocess_specs = specs_of(definition)
-    workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
+    workflow = CASES.take(row.id, row.revision)
+    if workflow is None:
+        workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
     CaseIdentity.attach(workflow, row.id, row.business_key)
     now = clock.now()
     return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
@@ -102,6 +105,7 @@ def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
         case.history.append("case_completed", SYSTEM)
     reconcile(session, row.id, case.workflow, case.now)
     session.flush()
+    CASES.put_after_commit(session, row.id, case.workflow, row.revision)
 
 
 def cases_by_business_key(session: Session, business_key: str) -> list[Case]:

@@ -16,11 +16,12 @@ from store.models import ExternalTask, Incident, MessageSubscription, Timer, Use
 
 
 def reconcile(session: Session, case_id: str, workflow, now: datetime) -> None:
-    """Make the projection rows of `case_id` match where its workflow waits now."""
-    _reconcile_user_tasks(session, case_id, workflow, now)
-    _reconcile_external_tasks(session, case_id, workflow, now)
-    _reconcile_timers(session, case_id, workflow, now)
-    _reconcile_messages(session, case_id, workflow)
+    """Make the projection rows of `case_id` match where its workflow waits now (the caller flushes)."""
+    with session.no_autoflush:
+        _reconcile_user_tasks(session, case_id, workflow, now)
+        _reconcile_external_tasks(session, case_id, workflow, now)
+        _reconcile_timers(session, case_id, workflow, now)
+        _reconcile_messages(session, case_id, workflow)
 
 
 def _reconcile_user_tasks(session, case_id, workflow, now) -> None:
