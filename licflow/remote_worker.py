@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from engine.runtime.external_tasks import DEFAULT_RETRIES, retry_delay
+from engine.external.tasks import DEFAULT_RETRIES, retry_delay
 from engine.worker import Outcome, TaskContext, WorkerRegistry, idempotency_key, run_handler
 from web.camunda.variables import from_typed, to_typed
 

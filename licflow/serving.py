@@ -10,9 +10,9 @@ import threading
 
 from werkzeug.serving import make_server
 
+from engine.external.worker_loop import WorkerLoop
 from engine.orchestrator import Orchestrator
 from engine.runtime.timers import TimerService
-from engine.runtime.worker_loop import WorkerLoop
 from licflow.settings import Settings
 from web import create_app
 

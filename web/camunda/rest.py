@@ -24,8 +24,8 @@ from typing import Any
 
 from flask import current_app, jsonify
 
-from engine.runtime import remote_tasks
-from engine.runtime.remote_tasks import RemoteTask, TaskQuery, TopicRequest
+from engine.external import remote as remote_tasks
+from engine.external.remote import RemoteTask, TaskQuery, TopicRequest
 from web.camunda import params
 from web.camunda.access import READ_INSTANCE, UPDATE_INSTANCE, WORK_EXTERNAL_TASK, caller
 from web.camunda.params import InvalidRequest
