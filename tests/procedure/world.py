@@ -95,6 +95,10 @@ class World:
         def escalate(statutory_due_at):
             world.record("deadline_escalation", due_at=statutory_due_at)
 
+        @registry.topic("deadline.notice_passed")
+        def notice_deadline(hearing_notice_due_at):
+            world.record("notice_deadline_alert", due_at=hearing_notice_due_at)
+
         @registry.topic("notice.hearing")
         def hearing_notice(applicant_email, hearing_at, preliminary_grounds):
             world.record(
