@@ -22,6 +22,8 @@ from engine.dialect.xmlsafe import parse_xml
 from procedure.portal.application_form import NAMESPACE
 
 KEY_BITS = 2048
+# example_application fields that are XML fragments, put in as they are
+RAW_FIELDS = ("payment", "decision", "basis", "documents")
 
 
 def new_key() -> rsa.RSAPrivateKey:
@@ -121,10 +123,13 @@ def example_application(applicant_id: str = "150440001110", **fields: str) -> by
         "contractEnd": "2027-09-30", "counterparty": "Shenzhen Radio Co", "counterpartyCountry": "CN",
         "origin": "KZ", "destination": "CN",
         "payment": f"<paymentReference>PAY-2026-{applicant_id[-4:]}</paymentReference>",
-        "decision": "",
+        "decision": "", "basis": "",
     }  # fmt: skip
     values.update(fields)
-    v = {k: escape(val) if k not in ("payment", "decision") else val for k, val in values.items()}
+    values.setdefault(
+        "documents", f'<document kind="contract">contract-{escape(values["contractNumber"])}.pdf</document>'
+    )
+    v = {k: escape(val) if k not in RAW_FIELDS else val for k, val in values.items()}
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <application xmlns="{NAMESPACE}">
   <applicant><id>{applicant_id}</id><name>{v["name"]}</name><address>{v["address"]}</address>
@@ -140,7 +145,7 @@ def example_application(applicant_id: str = "150440001110", **fields: str) -> by
     <line><hsCode>8517130000</hsCode><description>Smartphones</description><quantity>200</quantity>
       <unit>pcs</unit><value>48000.00</value><currency>USD</currency></line>
   </goods>
-  {v["payment"]}{v["decision"]}
-  <documents><document kind="contract">contract-{v["contractNumber"]}.pdf</document></documents>
+  {v["payment"]}{v["decision"]}{v["basis"]}
+  <documents>{v["documents"]}</documents>
 </application>
 """.encode()
