@@ -66,6 +66,7 @@ CHECK_VARIABLES = (
     "fee_findings",
     "qualification_met",
     "qualification_findings",
+    "qualification_evidence",
     "consulted_body",
     "consultation_positive",
     "consultation_reasons",
