@@ -19,6 +19,7 @@ from signxml import XMLSigner, methods
 
 from engine import clock
 from engine.dialect.xmlsafe import parse_xml
+from procedure.portal import execution_reports
 from procedure.portal.application_form import NAMESPACE
 
 KEY_BITS = 2048
@@ -148,4 +149,22 @@ def example_application(applicant_id: str = "150440001110", **fields: str) -> by
   {v["payment"]}{v["decision"]}{v["basis"]}
   <documents>{v["documents"]}</documents>
 </application>
+""".encode()
+
+
+def example_execution_report(
+    applicant_id: str, license_number: str, number: str = "R-1", name: str = "Dala Trade LLP"
+) -> bytes:
+    """Return an unsigned example report on the execution of license `license_number` (para 6)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<executionReport xmlns="{execution_reports.NAMESPACE}">
+  <licensee><id>{escape(applicant_id)}</id><name>{escape(name)}</name></licensee>
+  <licenseNumber>{escape(license_number)}</licenseNumber>
+  <number>{escape(number)}</number>
+  <period><from>2026-12-01</from><to>2026-12-31</to></period>
+  <deliveries>
+    <delivery><customsDeclaration>50401/011226/0012345</customsDeclaration><date>2026-12-01</date>
+      <quantity>120</quantity><unit>pcs</unit><value>28800.00</value><currency>USD</currency></delivery>
+  </deliveries>
+</executionReport>
 """.encode()

@@ -80,3 +80,15 @@ def allocate_number(series: str):
         raise InvalidCommand("idempotencyKey is required")
     value = _orchestrator().allocate_number(series, key)
     return jsonify(series=series, idempotencyKey=key, value=value)
+
+
+@bp.post("/cases/<case_id>/documents/destroy")
+@token_required
+def destroy_documents(case_id: str):
+    """Destroy a case's documents for the task holding the idempotency key; the same key, the same answer."""
+    body = _json_body()
+    key = body.get("idempotencyKey")
+    if not isinstance(key, str) or not key:
+        raise InvalidCommand("idempotencyKey is required")
+    destroyed = _orchestrator().destroy_case_documents(case_id, key, f"api:{g.client}")
+    return jsonify(caseId=case_id, idempotencyKey=key, documents=destroyed)

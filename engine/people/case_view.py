@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from engine import clock, extensions
 from engine.runtime import cases
 from engine.runtime.definitions import main_diagram, specs_of
+from engine.runtime.documents import case_documents
 from engine.runtime.external_tasks import open_incidents
 from engine.runtime.history import Finding, case_history, findings_of
 from store.models import (
+    CaseDocument,
     CaseLabel,
     ExternalTask,
     HistoryEvent,
@@ -71,6 +73,7 @@ class CaseView:
     incidents: list[Incident]
     open_tasks: list[UserTask] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    documents: list[CaseDocument] = field(default_factory=list)
 
     @property
     def subprocess_elements(self) -> list[Element]:
@@ -112,6 +115,7 @@ def view_case(session: Session, case_id: str) -> CaseView:
             session.scalars(select(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open"))
         ),
         findings=findings_of(history, variables),
+        documents=case_documents(session, case_id),
     )
 
 

@@ -79,7 +79,7 @@ def read_application(root: etree._Element) -> ApplicationForm:
     """Check the signed application against its schema and rules; return what it declares."""
     schema = _schema()
     if not schema.validate(root):
-        raise ApplicationInvalid(_schema_errors(schema.error_log))
+        raise ApplicationInvalid(schema_errors(schema.error_log))
     form = ApplicationForm(
         applicant_id=_text(root, "a:applicant/a:id"),
         applicant_name=_text(root, "a:applicant/a:name"),
@@ -139,7 +139,7 @@ _NAMESPACE = re.compile(r"\{[^}]*\}")
 _ELEMENT = re.compile(r"^Element '([^']+)'")
 
 
-def _schema_errors(log) -> dict[str, str]:
+def schema_errors(log) -> dict[str, str]:
     """Name each schema error by its element, without namespaces."""
     errors: dict[str, str] = {}
     for entry in log:

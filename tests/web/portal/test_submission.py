@@ -42,7 +42,10 @@ def test_the_case_gets_the_variables_the_diagram_reads(deployed, client, applica
 
 
 def test_a_basis_document_comes_with_its_term(deployed, client, applicants, authority, keys):
-    basis = "<basisDocument><number>CERT-2026-1110</number><date>2026-01-15</date><end>2027-03-31</end></basisDocument>"
+    basis = (
+        "<basisDocument><number>CERT-2026-1110</number><date>2026-01-15</date>"
+        "<end>2027-03-31</end></basisDocument>"
+    )
     submit(client, authority.signed(keys.dala, basis=basis), applicants.dala)
 
     with deployed.transaction() as session:
