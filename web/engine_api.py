@@ -36,11 +36,21 @@ def start_case(key: str):
 @bp.get("/tasks")
 @token_required
 def open_tasks():
-    """List open user tasks, optionally of one candidate group."""
+    """List open user tasks, optionally of one candidate group or one business key."""
     with _orchestrator().transaction() as session:
+        found = queries.open_user_tasks(
+            session, request.args.get("group"), business_key=request.args.get("businessKey")
+        )
+        keys = queries.business_keys(session, [t.case_id for t in found])
         tasks = [
-            {"id": t.id, "caseId": t.case_id, "elementId": t.element_id, "name": t.name}
-            for t in queries.open_user_tasks(session, request.args.get("group"))
+            {
+                "id": t.id,
+                "caseId": t.case_id,
+                "businessKey": keys.get(t.case_id),
+                "elementId": t.element_id,
+                "name": t.name,
+            }
+            for t in found
         ]
     return jsonify(tasks)
 

@@ -54,6 +54,15 @@ def test_a_case_started_over_http_reaches_its_review(client, orchestrator):
     assert client.get("/api/engine/tasks?group=heads", headers=AUTH).get_json() == []
 
 
+def test_open_tasks_are_found_by_business_key(client, orchestrator):
+    first, _ = (_start(client, key).get_json()["id"] for key in ("W-7", "W-8"))
+    sample.pass_check(orchestrator)
+
+    tasks = client.get("/api/engine/tasks?businessKey=W-7", headers=AUTH).get_json()
+
+    assert [(t["caseId"], t["businessKey"], t["elementId"]) for t in tasks] == [(first, "W-7", "review")]
+
+
 def test_completing_a_task_twice_answers_409(client, orchestrator):
     case_id = _start(client, "W-2").get_json()["id"]
     sample.pass_check(orchestrator)
