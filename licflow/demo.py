@@ -73,6 +73,15 @@ class Submitted:
         return HEARING if self.story.grounds and self.story.stops_at != HEARING else REVIEW
 
     @property
+    def final_status(self) -> str | None:
+        """The status the story's case shows once the officer's part has gone through, if it acts."""
+        if not self.story.acts:
+            return None
+        if self.last_step == REVIEW and self.story.grounds:
+            return HEARD
+        return "refused" if self.story.grounds else "license_issued"
+
+    @property
     def officer_done(self) -> bool:
         """Whether the officer has nothing left to do on this story."""
         if not self.story.acts or self.status in RESULTS or self.last_step in self.done:
@@ -178,6 +187,23 @@ def play_officer(
     return [f"{s.number} ({s.story.name})" for s in waiting.values()]
 
 
+def await_results(portal: httpx.Client, submitted: list[Submitted], passwords: dict, timeout: float) -> None:
+    """Wait until each case the officer acted on shows its stage (the workers finish after the officer)."""
+    pending = [s for s in submitted if s.final_status and s.status != s.final_status]
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        for entry in pending:
+            answer = portal.get(
+                f"/api/portal/applications/{entry.number}",
+                auth=(f"demo-{entry.story.applicant_id}", passwords[entry.story.applicant_id]),
+            )
+            if answer.status_code == 200:
+                entry.status = answer.json()["status"]
+        pending = [s for s in pending if s.status != s.final_status]
+        if pending:
+            time.sleep(0.5)
+
+
 def _open_tasks(engine: httpx.Client) -> list[dict]:
     answer = engine.get("/api/engine/tasks")
     if answer.status_code == 401:
@@ -247,6 +273,9 @@ def run_demo(
                 submitted.append(entry)
                 state = "submitted" if entry.created else "sent before"
                 say(f"{entry.number}  {state:11}  {story.name}: {story.story}")
-            return submitted, play_officer(engine, submitted, timeout, say)
+            deadline = time.monotonic() + timeout
+            left = play_officer(engine, submitted, timeout, say)
+            await_results(portal, submitted, passwords, max(deadline - time.monotonic(), 1))
+            return submitted, left
     except httpx.TransportError as error:
         raise DemoError(f"nothing answers at {url} ({error}): start the server first (`make run`)") from error
