@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict
 from engine.external import tasks as external_tasks
-from engine.runtime import commands, definitions, deployments, messages, numbers
+from engine.runtime import commands, definitions, deployments, documents, messages, numbers
 from store.db import Store
 from store.models import ExternalTask
 
@@ -171,3 +171,13 @@ class Orchestrator:
     def allocate_number(self, series: str, idempotency_key: str) -> int:
         with self.transaction() as session:
             return numbers.allocate(session, series, idempotency_key)
+
+    def attach_document(self, case_id: str, document: documents.Received, actor: str):
+        """Attach a document to a running case; return (its id, whether it is new)."""
+        with self.transaction() as session:
+            attached, created = documents.attach(session, case_id, document, actor)
+            return attached.id, created
+
+    def destroy_case_documents(self, case_id: str, idempotency_key: str, actor: str) -> list[dict[str, Any]]:
+        with self.transaction() as session:
+            return documents.destroy(session, case_id, idempotency_key, actor)

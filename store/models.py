@@ -261,3 +261,27 @@ class PortalApplication(Base):
     signer_certificate_serial: Mapped[str] = mapped_column(String(80))
     submitted_at: Mapped[datetime]
     submitted_by: Mapped[str] = mapped_column(String(200))  # the portal user name
+
+
+class CaseDocument(Base):
+    """A document attached to a running case (what proves a license was executed), kept with its records.
+
+    Destroying it drops its content and keeps the row, with when and by which task, as the record.
+    """
+
+    __tablename__ = "case_documents"
+    __table_args__ = (UniqueConstraint("case_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))  # e.g. execution_report
+    reference: Mapped[str] = mapped_column(String(120))  # the sender's number of the document
+    media_type: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the document as received
+    size: Mapped[int]
+    content: Mapped[str | None] = mapped_column(Text)  # None once destroyed
+    details: Mapped[dict[str, Any]]  # what the procedure read from it
+    received_at: Mapped[datetime]
+    received_by: Mapped[str] = mapped_column(String(200))
+    destroyed_at: Mapped[datetime | None]
+    destroyed_by: Mapped[str | None] = mapped_column(String(120))  # idempotency key of the destroying task
