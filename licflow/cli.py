@@ -88,9 +88,18 @@ def deploy(settings: Settings, paths: tuple[Path, ...]) -> None:
     is_flag=True,
     help="Run no workers here: `licflow worker` processes serve every topic.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=0),
+    help="Web processes (default: one per core, or LICFLOW_PROCESSES); 0 serves from this one process.",
+)
 @click.pass_obj
 def serve(
-    settings: Settings, port: int | None, worker_modules: tuple[str, ...], external_workers_only: bool
+    settings: Settings,
+    port: int | None,
+    worker_modules: tuple[str, ...],
+    external_workers_only: bool,
+    processes: int | None,
 ) -> None:
     """Serve the web app with the timer scheduler and in-process workers."""
     from dataclasses import replace
@@ -98,7 +107,10 @@ def serve(
     from licflow.serving import Server
 
     settings = replace(
-        settings, port=port or settings.port, worker_modules=settings.worker_modules + worker_modules
+        settings,
+        port=port or settings.port,
+        worker_modules=settings.worker_modules + worker_modules,
+        processes=settings.processes if processes is None else processes,
     )
     from licflow.embedded import start_embedded_world
 
