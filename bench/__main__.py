@@ -1,6 +1,16 @@
 """Run every benchmark and print its table."""
 
-from bench import audit, camunda_rest, decisions, engine_commands, expressions, scripts, task_list, throughput
+from bench import (
+    audit,
+    camunda_rest,
+    decisions,
+    engine_commands,
+    expressions,
+    scale_out,
+    scripts,
+    task_list,
+    throughput,
+)
 from licflow.wiring import install_procedure
 
 if __name__ == "__main__":
@@ -10,6 +20,7 @@ if __name__ == "__main__":
     audit.main()
     task_list.main()
     camunda_rest.main()
+    scale_out.main()
     decisions.main()
     expressions.main()
     scripts.main()
