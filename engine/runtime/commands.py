@@ -181,8 +181,9 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
 
 
 def _save(session: Session, case, actor: str) -> None:
-    """Record where the case now stands (so a replay can compare each step), then save it."""
-    case.history.append("state_reached", SYSTEM, **state_summary(case.workflow))
+    """Record where the case now stands and the revision it gets (for replay and audit), then save it."""
+    revision = cases.next_revision(case)
+    case.history.append("state_reached", SYSTEM, revision=revision, **state_summary(case.workflow))
     cases.save(session, case, actor)
 
 
