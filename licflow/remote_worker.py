@@ -90,9 +90,11 @@ class RemoteWorker:
         long_poll_ms: int = LONG_POLL_MS,
         topics: tuple[str, ...] | None = None,
         pause: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.registry = registry
         self.pause = pause  # how the worker waits before sending a report again
+        self.monotonic = monotonic  # how it tells whether a lock has run out
         self.worker_id = worker_id
         self.lock_duration_ms = lock_duration_ms
         self.long_poll_ms = long_poll_ms
@@ -120,7 +122,7 @@ class RemoteWorker:
             ],
         }
         # the engine locks a task after this moment, so the lock lasts at least until lock_ends
-        lock_ends = time.monotonic() + self.lock_duration_ms / 1000
+        lock_ends = self.monotonic() + self.lock_duration_ms / 1000
         fetched = self._post("/engine-rest/external-task/fetchAndLock", body)
         tasks = [RemoteTask.from_json(item, lock_ends) for item in fetched.json()]
         for task in tasks:
@@ -226,7 +228,7 @@ class RemoteWorker:
                 problem = "the case changed at the same moment (409)"
             except EngineUnavailable as error:
                 problem = str(error)
-            left = task.lock_ends - time.monotonic()
+            left = task.lock_ends - self.monotonic()
             if left <= 0:
                 raise LockExpired(f"the lock ran out before the engine answered ({problem})")
             wait = min(wait, left)
