@@ -54,9 +54,11 @@ class Orchestrator:
         with self.transaction() as session:
             return commands.start_case(session, key, business_key, variables or {}, actor)
 
-    def complete_user_task(self, task_id: str, data: dict[str, Any], actor: str) -> str:
+    def complete_user_task(
+        self, task_id: str, data: dict[str, Any], actor: str, username: str | None = None
+    ) -> str:
         with self.transaction() as session:
-            return commands.complete_user_task(session, task_id, data, actor)
+            return commands.complete_user_task(session, task_id, data, actor, username)
 
     def fetch_and_lock(
         self, worker_id: str, topics: list[str], lock_duration: timedelta, max_tasks: int = 1

@@ -48,9 +48,13 @@ def open_tasks():
 @bp.post("/tasks/<task_id>/complete")
 @token_required
 def complete_task(task_id: str):
-    """Complete a user task with the variables given."""
+    """Complete a user task with the variables given; `userId` completes a task that person claimed."""
     body = _json_body()
-    case_id = _orchestrator().complete_user_task(task_id, body.get("variables") or {}, f"api:{g.client}")
+    username = body.get("userId")
+    if username is not None and (not isinstance(username, str) or not username):
+        raise InvalidCommand("userId must be a user name")
+    actor = f"api:{g.client}" if username is None else f"api:{g.client}:user:{username}"
+    case_id = _orchestrator().complete_user_task(task_id, body.get("variables") or {}, actor, username)
     return jsonify(caseId=case_id)
 
 

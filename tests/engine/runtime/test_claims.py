@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -14,7 +12,7 @@ from engine.errors import LockLost, NotFound
 from engine.runtime import numbers
 from tests.conftest import read_diagram
 from tests.engine import sample
-from tests.engine.sample import LOCK, start
+from tests.engine.sample import LOCK, start, together
 
 ROUNDS = 200
 
@@ -23,26 +21,6 @@ ROUNDS = 200
 def deployed(orchestrator):
     orchestrator.deploy(read_diagram("core_sample.bpmn"))
     return orchestrator
-
-
-def together(*calls: Callable[[], object]) -> list[object]:
-    """Run the calls in threads released at the same moment; return each one's result or error."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # the test looks at what each caller got
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_workers_fetching_at_the_same_moment_never_get_the_same_task(deployed):
