@@ -6,7 +6,10 @@ import io
 import json
 import re
 
+import pytest
+
 from tests.conftest import DIAGRAMS
+from web.staff import deployment_pages
 
 
 def _diagram_data(page: str) -> dict:
@@ -90,3 +93,25 @@ def test_a_head_retries_an_incident_from_the_case_page_and_an_auditor_may_not(or
     assert browser("aida").post(f"/cases/{case_id}/incidents/{incident_id}/retry").status_code == 403
     assert hana.post(f"/cases/{case_id}/incidents/{incident_id}/retry").status_code == 302
     assert "No open incidents." in hana.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "content, refused",
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>',
+            "UnsafeXml",
+        ),
+        (b"<definitions><process></definitions>", "InvalidXml"),
+    ],
+    ids=["entity", "not well-formed"],
+)
+def test_an_upload_the_hardened_parser_refuses_never_reaches_bpmnlint(browser, monkeypatch, content, refused):
+    linted = []
+    monkeypatch.setattr(deployment_pages, "lint_diagrams", lambda documents: linted.append(documents))
+
+    answer = _upload(browser("nurs"), ("hostile.bpmn", content))
+
+    assert answer.status_code == 400
+    assert f"{refused}: hostile.bpmn" in answer.get_data(as_text=True)
+    assert linted == []
