@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidCommand
 from engine.runtime import commands, definitions, external_tasks, messages, numbers
 from store.db import Store
 from store.models import ExternalTask
@@ -34,6 +34,8 @@ class Orchestrator:
             raise Conflict("the case was changed by another command at the same time") from error
         except IntegrityError as error:
             raise Conflict(f"a concurrent command got there first: {error.orig}") from error
+        except DataError as error:  # a value the database cannot store: too long, out of range
+            raise InvalidCommand(f"a value does not fit the database: {error.orig}") from error
 
     def ping(self) -> None:
         """Check that the database answers."""
