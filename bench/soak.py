@@ -62,60 +62,80 @@ def main() -> int:
 
 def soak(kind: str, url: str, cases: int, kills: int, chance: random.Random, logs: Path) -> tuple[str, bool]:
     """Run one soak on the database at `url`; return its report and whether it kept every promise."""
-    logs.mkdir(parents=True)
-    bpmn = logs / "bpmn"
-    bpmn.mkdir()
-    (bpmn / DIAGRAM.name).write_bytes(DIAGRAM.read_bytes())
     world = OutsideWorld(cases)
-    port = free_port()
-    environment = {
+    environment = _environment(url, world.start(), logs)
+    engine_url = f"http://127.0.0.1:{environment['LICFLOW_PORT']}"
+    processes: list[Process] = []
+    store = Store(url)
+    try:
+        token = _start_licflow(environment, engine_url, logs, processes)
+        driver = Driver(engine_url, token, store, cases, float(setting("RATE", "20")))
+        started = time.monotonic()
+        killed = _drive(driver, chance, kills, processes, engine_url, store)
+        seconds = time.monotonic() - started
+    finally:
+        for process in reversed(processes):
+            process.stop()
+        world.stop()
+    incarnations = [i for process in processes if process.name in WORKERS for i in process.incarnations]
+    found = findings(store, driver.keys, driver.acknowledged, world.ledger.deliveries, incarnations)
+    store.dispose()
+    return report(kind, found, killed, seconds), found.healthy
+
+
+def _environment(url: str, outside: dict[str, str], logs: Path) -> dict[str, str]:
+    """The environment of every licflow process: the database, the port, the diagram, the outside world."""
+    bpmn = logs / "bpmn"
+    bpmn.mkdir(parents=True)
+    (bpmn / DIAGRAM.name).write_bytes(DIAGRAM.read_bytes())
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith("LICFLOW_")},
-        **world.start(),
+        **outside,
         "DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
-        "LICFLOW_PORT": str(port),
+        "LICFLOW_PORT": str(free_port()),
         "LICFLOW_BPMN_DIR": str(bpmn),
         "SOAK_EFFECT_DELAY": setting("EFFECT_DELAY", "0.05"),
     }
-    engine_url = f"http://127.0.0.1:{port}"
+
+
+def _start_licflow(environment: dict[str, str], engine_url: str, logs: Path, processes: list) -> str:
+    """Migrate and deploy, start serve and the workers (added to `processes`); return the API token."""
     init = Process("init", [LICFLOW, "init"], environment, logs / "init.log")
     init.start()
     if init.popen.wait(timeout=300) != 0:
         raise SystemExit(f"licflow init failed; see {init.log}")
-    serve = Process(
-        "serve",
-        [LICFLOW, "serve", "--no-workers", "--workers", "bench.soak_workers"],
-        environment,
-        logs / "serve.log",
-    )
+    serve_command = [LICFLOW, "serve", "--no-workers", "--workers", "bench.soak_workers"]
+    serve = Process("serve", serve_command, environment, logs / "serve.log")
+    processes.append(serve)
     serve.start()
     wait_until_serving(engine_url, serve)
     token = TOKEN_FILE.read_text().strip()
     worker_environment = {**environment, "LICFLOW_ENGINE_URL": engine_url, "LICFLOW_API_TOKEN": token}
-    workers = [_worker(name, worker_environment, logs) for name in WORKERS]
-    for worker in workers:
+    for name in WORKERS:
+        worker = _worker(name, worker_environment, logs)
+        processes.append(worker)
         worker.start()
-    store = Store(url)
-    driver = Driver(engine_url, token, store, cases, float(setting("RATE", "20")))
-    started = time.monotonic()
+    return token
+
+
+def _drive(
+    driver: Driver, chance: random.Random, kills: int, processes, engine_url: str, store: Store
+) -> Counter:
+    """Start the cases and complete their reviews while killing processes; return the kills by process."""
     threads = [threading.Thread(target=driver.start_cases), threading.Thread(target=driver.complete_reviews)]
     for thread in threads:
         thread.start()
+    started = time.monotonic()
     try:
-        killed = _kill_at_random(chance, kills, [serve, *workers], engine_url, cases / driver.per_second + 10)
-        _wait_until_done(store, driver, float(setting("TIMEOUT", str(120 + cases))), started)
+        window = len(driver.keys) / driver.per_second + 10
+        killed = _kill_at_random(chance, kills, processes, engine_url, window)
+        _wait_until_done(store, driver, float(setting("TIMEOUT", str(120 + len(driver.keys)))), started)
     finally:
         driver.stop.set()
         for thread in threads:
             thread.join(timeout=60)
-        for process in (*workers, serve):
-            process.stop()
-        world.stop()
-    seconds = time.monotonic() - started
-    incarnations = [i for process in workers for i in process.incarnations]
-    found = findings(store, driver.keys, driver.acknowledged, world.ledger.deliveries, incarnations)
-    store.dispose()
-    return report(kind, found, killed, seconds), found.healthy
+    return killed
 
 
 def _worker(name: str, environment: dict[str, str], logs: Path) -> Process:
