@@ -10,6 +10,7 @@ starts the cases over `/api/engine` and completes their reviews as an officer wo
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
@@ -261,12 +262,12 @@ class Driver:
                 return answer.status
         except urllib.error.HTTPError as error:
             return error.code
-        except OSError:
+        except (OSError, http.client.HTTPException):
             return None  # no answer: the server is down, or died while answering
 
     def _get(self, path: str):
         try:
             with self._request(path, None) as answer:
                 return json.load(answer)
-        except OSError:
-            return None
+        except (OSError, http.client.HTTPException, ValueError):
+            return None  # no (whole) answer: the server is down, or died while answering
