@@ -9,7 +9,8 @@ either way, so the throttle tells nobody which names exist. Every attempt is kep
 
 An attempt is written (as `pending`) and committed before the password is checked, so
 attempts made at the same moment count against each other; the outcome follows in a
-second transaction.
+second transaction. HTTP Basic (the portal API) signs in on every request: there only
+failed and throttled attempts are kept.
 """
 
 from __future__ import annotations
@@ -44,33 +45,43 @@ class SignInThrottled(LicflowError):
 
 
 def sign_in(
-    store: Store, username: str, password: str, address: str, roles: tuple[str, ...] = ()
+    store: Store,
+    username: str,
+    password: str,
+    address: str,
+    roles: tuple[str, ...] = (),
+    keep_successes: bool = True,
 ) -> User | None:
     """Return the active user whose password this is (holding one of `roles`, if given), or None.
 
     Raise SignInThrottled while attempts for the name or from the address are throttled.
+    `keep_successes=False` keeps only failed and throttled attempts: for HTTP Basic, which
+    signs in on every request.
     """
     username, address = username[:200], (address or "unknown")[:64]
     with store.unit_of_work() as session:
         now = clock.now()
         wait = _throttled_for(session, username, address, now)
-        attempt = SignInAttempt(
-            at=now, username=username, address=address, outcome="throttled" if wait else "pending"
-        )
-        session.add(attempt)
-        session.flush()
-        attempt_id = attempt.id
+        attempt_id = None
+        if wait or keep_successes:
+            outcome = "throttled" if wait else "pending"
+            attempt = SignInAttempt(at=now, username=username, address=address, outcome=outcome)
+            session.add(attempt)
+            session.flush()
+            attempt_id = attempt.id
     if wait:
         raise SignInThrottled(wait)
     with store.unit_of_work() as session:
         user = authenticate(session, username, password)
         if user is not None and roles and not roles_of(user).intersection(roles):
             user = None  # the right password of an account that may not sign in here
-        session.execute(
-            update(SignInAttempt)
-            .where(SignInAttempt.id == attempt_id)
-            .values(outcome="signed_in" if user is not None else "refused")
-        )
+        outcome = "signed_in" if user is not None else "refused"
+        if attempt_id is not None:
+            session.execute(
+                update(SignInAttempt).where(SignInAttempt.id == attempt_id).values(outcome=outcome)
+            )
+        elif user is None:
+            session.add(SignInAttempt(at=clock.now(), username=username, address=address, outcome=outcome))
     return user
 
 
