@@ -72,10 +72,8 @@ def _events(session, case_id: str) -> list[HistoryEvent]:
 
 
 def _case_copy(row: Case, new_id: str, number: int) -> dict:
-    columns = ("definition_id", "status", "state", "started_at", "updated_at", "ended_at")
-    return {"id": new_id, "business_key": f"copy-{number}", "revision": 1} | {
-        c: getattr(row, c) for c in columns
-    }
+    columns = ("definition_id", "status", "state", "started_at", "updated_at", "ended_at", "revision")
+    return {"id": new_id, "business_key": f"copy-{number}"} | {c: getattr(row, c) for c in columns}
 
 
 def _chained_copy(history: list[HistoryEvent], case_id: str) -> list[dict]:

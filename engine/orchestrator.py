@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidCommand
 from engine.external import tasks as external_tasks
 from engine.runtime import commands, definitions, deployments, documents, messages, numbers
 from store.db import Store
@@ -35,6 +35,8 @@ class Orchestrator:
             raise Conflict("the case was changed by another command at the same time") from error
         except IntegrityError as error:
             raise Conflict(f"a concurrent command got there first: {error.orig}") from error
+        except DataError as error:  # a value the database cannot store: too long, out of range
+            raise InvalidCommand(f"a value does not fit the database: {error.orig}") from error
 
     def ping(self) -> None:
         """Check that the database answers."""
@@ -87,9 +89,11 @@ class Orchestrator:
         with self.transaction() as session:
             commands.change_variables(session, case_id, modifications, deletions, actor)
 
-    def complete_user_task(self, task_id: str, data: dict[str, Any], actor: str) -> str:
+    def complete_user_task(
+        self, task_id: str, data: dict[str, Any], actor: str, username: str | None = None
+    ) -> str:
         with self.transaction() as session:
-            return commands.complete_user_task(session, task_id, data, actor)
+            return commands.complete_user_task(session, task_id, data, actor, username)
 
     def fetch_and_lock(
         self, worker_id: str, topics: list[str], lock_duration: timedelta, max_tasks: int = 1

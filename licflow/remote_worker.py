@@ -7,12 +7,21 @@ for outside effects (license numbers) are allocated through `/api/engine/numbers
 under the task's idempotency key, so a re-delivered task gets the same number; a
 case's documents are destroyed through `/api/engine/cases/{id}/documents/destroy` the
 same way.
+
+A finished result is never thrown away while the lock lasts: a report the engine did
+not acknowledge (connection refused or broken, a timeout, a 5xx, a 409 because the case
+changed at that moment) is sent again, with waits growing to a few seconds, until the
+engine answers or the task's lock runs out. The engine answers a report it applied
+before with the same answer, so a report whose answer was lost costs nothing. Only an
+answer that the lock is lost (or the task gone) drops the result, and it is logged.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,12 +36,17 @@ log = logging.getLogger(__name__)
 LOCK_DURATION_MS = 5 * 60 * 1000
 LONG_POLL_MS = 10_000  # how long a fetch waits on the engine for work
 MAX_TASKS = 5
-REPORT_ATTEMPTS = 3  # a report refused with 409 (the case moved at the same moment) is sent again
 UNREACHABLE_WAIT_MAX = 10.0  # seconds between tries while the engine does not answer
+RESEND_FIRST_WAIT = 0.2  # seconds before an unacknowledged report is sent again, doubling
+RESEND_WAIT_MAX = 5.0
 
 
 class EngineUnavailable(Exception):
     """The engine did not answer, or answered with a server error."""
+
+
+class LockExpired(EngineUnavailable):
+    """The task's lock ran out before the engine acknowledged what this worker had to say."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +59,10 @@ class RemoteTask:
     topic: str
     retries: int | None
     variables: dict[str, Any]
+    lock_ends: float  # time.monotonic() by which the lock has surely not expired yet
 
     @classmethod
-    def from_json(cls, body: dict[str, Any]) -> RemoteTask:
+    def from_json(cls, body: dict[str, Any], lock_ends: float) -> RemoteTask:
         return cls(
             id=body["id"],
             case_id=body["processInstanceId"],
@@ -55,6 +70,7 @@ class RemoteTask:
             topic=body["topicName"],
             retries=body.get("retries"),
             variables=from_typed(body.get("variables")),
+            lock_ends=lock_ends,
         )
 
     @property
@@ -75,8 +91,12 @@ class RemoteWorker:
         lock_duration_ms: int = LOCK_DURATION_MS,
         long_poll_ms: int = LONG_POLL_MS,
         topics: tuple[str, ...] | None = None,
+        pause: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.registry = registry
+        self.pause = pause  # how the worker waits before sending a report again
+        self.monotonic = monotonic  # how it tells whether a lock has run out
         self.worker_id = worker_id
         self.lock_duration_ms = lock_duration_ms
         self.long_poll_ms = long_poll_ms
@@ -103,8 +123,10 @@ class RemoteWorker:
                 for topic in self.topics
             ],
         }
+        # the engine locks a task after this moment, so the lock lasts at least until lock_ends
+        lock_ends = self.monotonic() + self.lock_duration_ms / 1000
         fetched = self._post("/engine-rest/external-task/fetchAndLock", body)
-        tasks = [RemoteTask.from_json(item) for item in fetched.json()]
+        tasks = [RemoteTask.from_json(item, lock_ends) for item in fetched.json()]
         for task in tasks:
             self._handle(task)
         return len(tasks)
@@ -144,8 +166,8 @@ class RemoteWorker:
             topic=task.topic,
             attempt=task.attempt,
             idempotency_key=key,
-            numbers=lambda series: self._allocate_number(series, key),
-            documents=lambda: self._destroy_documents(task.case_id, key),
+            numbers=lambda series: self._allocate_number(task, series, key),
+            documents=lambda: self._destroy_documents(task, key),
         )
         outcome = run_handler(self.registry.handlers[task.topic], task.variables, context)
         path, body = self._report_of(task, outcome)
@@ -172,30 +194,60 @@ class RemoteWorker:
         }
 
     def _report(self, task: RemoteTask, path: str, body: dict[str, Any]) -> None:
-        for _ in range(REPORT_ATTEMPTS):
-            answer = self._post(path, body, accept=(204, 400, 404, 409))
-            if answer.status_code == 204:
-                return
-            if answer.status_code != 409:
-                # lock lost or task gone: the engine hands it out again; effects are idempotent
-                log.info("task %s: %s refused: %s", task.id, path.rsplit("/", 1)[-1], answer.text)
-                return
-        log.info("task %s: its case kept changing; the lock's expiry will hand it out again", task.id)
+        """Deliver a report within the lock; a refusal that is not about the lock becomes a failure."""
+        action = path.rsplit("/", 1)[-1]
+        try:
+            answer = self._until_answered(task, path, body, accept=(204, 400, 404, 422))
+        except LockExpired as error:
+            log.warning("task %s: %s dropped: %s; the task is handed out again", task.id, action, error)
+            return
+        if answer.status_code == 204:
+            return
+        refusal = _refusal(answer)
+        if answer.status_code == 404 or refusal.get("type") == "RestException":
+            log.warning("task %s: %s dropped: the lock is lost: %s", task.id, action, refusal.get("message"))
+        elif action == "failure":
+            log.error("task %s: the engine refused the failure report: %s", task.id, refusal.get("message"))
+        else:
+            log.error("task %s: the engine refused %s: %s", task.id, action, refusal.get("message"))
+            failure = {
+                "workerId": self.worker_id,
+                "errorMessage": f"the engine refused {action}: {refusal.get('message')}"[:1000],
+                "retries": 0,
+                "retryTimeout": 0,
+            }
+            self._report(task, f"/engine-rest/external-task/{task.id}/failure", failure)
 
-    def _allocate_number(self, series: str, key: str) -> int:
-        for _ in range(REPORT_ATTEMPTS):
-            answer = self._post(f"/api/engine/numbers/{series}", {"idempotencyKey": key}, accept=(200, 409))
-            if answer.status_code == 200:
-                return int(answer.json()["value"])
-        raise EngineUnavailable(f"no number of series {series!r} could be allocated")
+    def _until_answered(
+        self, task: RemoteTask, path: str, body: dict[str, Any], accept: tuple[int, ...]
+    ) -> httpx.Response:
+        """Send until the engine answers with one of `accept` (409 and 5xx are sent again) within the lock."""
+        wait = RESEND_FIRST_WAIT
+        while True:
+            try:
+                answer = self._post(path, body, accept=(*accept, 409))
+                if answer.status_code != 409:
+                    return answer
+                problem = "the case changed at the same moment (409)"
+            except EngineUnavailable as error:
+                problem = str(error)
+            left = task.lock_ends - self.monotonic()
+            if left <= 0:
+                raise LockExpired(f"the lock ran out before the engine answered ({problem})")
+            wait = min(wait, left)
+            log.info("task %s: no answer yet (%s); sending again in %.1f s", task.id, problem, wait)
+            self.pause(wait)
+            wait = min(wait * 2, RESEND_WAIT_MAX)
 
-    def _destroy_documents(self, case_id: str, key: str) -> list[dict[str, Any]]:
-        path = f"/api/engine/cases/{case_id}/documents/destroy"
-        for _ in range(REPORT_ATTEMPTS):
-            answer = self._post(path, {"idempotencyKey": key}, accept=(200, 409))
-            if answer.status_code == 200:
-                return list(answer.json()["documents"])
-        raise EngineUnavailable(f"the documents of case {case_id} could not be destroyed")
+    def _allocate_number(self, task: RemoteTask, series: str, key: str) -> int:
+        path = f"/api/engine/numbers/{series}"
+        answer = self._until_answered(task, path, {"idempotencyKey": key}, accept=(200,))
+        return int(answer.json()["value"])
+
+    def _destroy_documents(self, task: RemoteTask, key: str) -> list[dict[str, Any]]:
+        path = f"/api/engine/cases/{task.case_id}/documents/destroy"
+        answer = self._until_answered(task, path, {"idempotencyKey": key}, accept=(200,))
+        return list(answer.json()["documents"])
 
     def _post(self, path: str, body: dict[str, Any], accept: tuple[int, ...] = (200,)) -> httpx.Response:
         try:
@@ -207,3 +259,12 @@ class RemoteWorker:
         if answer.status_code == 401:
             raise SystemExit("the engine refused this worker's API token (401)")
         raise EngineUnavailable(f"{path} answered {answer.status_code}: {answer.text[:300]}")
+
+
+def _refusal(answer: httpx.Response) -> dict[str, Any]:
+    """Return the engine's error body ({"type", "message"}), or the text as the message."""
+    try:
+        body = answer.json()
+    except ValueError:
+        body = None
+    return body if isinstance(body, dict) else {"message": answer.text[:300]}

@@ -2,6 +2,14 @@
 
 The caller (a request, a timer tick, a worker loop) opens a unit of work and it
 commits once when the block ends without an error.
+
+On SQLite a unit of work takes the database's write lock when it begins
+(`BEGIN IMMEDIATE`), waiting up to the busy timeout for it: a transaction that read
+first and wrote later would otherwise need a lock upgrade, which SQLite refuses at
+once when another connection wrote in between. Two writers are therefore never
+interleaved on SQLite; on PostgreSQL they are, and every claim on a row is a
+conditional UPDATE checked by its row count, which holds on both. `reading()` opens
+a plain (deferred) transaction for work that only reads.
 """
 
 from __future__ import annotations
@@ -15,14 +23,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///var/licflow.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "licflow_read_only"  # execution option: begin without taking SQLite's write lock
 
 
 def make_engine(url: str = DEFAULT_URL, **options) -> Engine:
-    """Create an engine for `url`; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connected)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -35,13 +45,20 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connected(dbapi_connection, _record) -> None:
+    # the driver must not begin transactions on its own: _sqlite_begin does, with the lock wanted
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Store:
@@ -51,6 +68,9 @@ class Store:
         self.url = url
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reading_sessions = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @property
     def is_postgresql(self) -> bool:
@@ -60,6 +80,12 @@ class Store:
     def unit_of_work(self) -> Iterator[Session]:
         """Open a session that commits once at the end, or rolls back on an error."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """Open a session for reads only: it never waits for SQLite's write lock."""
+        with self._reading_sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -91,9 +91,10 @@ class Case(Base):
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
-    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)  # one more for every command saved
 
-    __mapper_args__ = {"version_id_col": revision}
+    # optimistic locking: a command sets the next revision itself and writes only over the one it read
+    __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
 
 
 class ExternalTask(Base):
@@ -115,6 +116,24 @@ class ExternalTask(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     error_details: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+
+    # every change is a compare-and-set on the version (claims bump it with a conditional UPDATE)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ExternalTaskReport(Base):
+    """The last outcome a worker reported for a task, so that the same report again gets the same answer."""
+
+    __tablename__ = "external_task_reports"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # kept after the task ended
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    worker_id: Mapped[str] = mapped_column(String(200))
+    lock_number: Mapped[int] = mapped_column(Integer)  # the task's attempts when the lock was taken
+    kind: Mapped[str] = mapped_column(String(20))  # complete, failure, bpmn_error
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the report's canonical JSON
+    reported_at: Mapped[datetime]
 
 
 class Timer(Base):
@@ -127,8 +146,11 @@ class Timer(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     element_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled
+    status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled, incident
     fired_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class UserTask(Base):
@@ -234,6 +256,22 @@ class User(Base):
     created_at: Mapped[datetime]
 
 
+class SignInAttempt(Base):
+    """One try to sign in: the name typed, the address it came from, and how it ended."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_username", "username", "at"),
+        Index("ix_sign_in_attempts_address", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime]
+    username: Mapped[str] = mapped_column(String(200))  # as typed; it need not exist
+    address: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))  # signed_in, refused, throttled
+
+
 class CaseLabel(Base):
     """What a case is about, copied from its start variables, to filter task lists fast."""
 
@@ -255,8 +293,8 @@ class PortalApplication(Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)  # the case's business key
     applicant_id: Mapped[str] = mapped_column(String(12), index=True)  # BIN/IIN
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the signed document
-    document: Mapped[str] = mapped_column(Text)  # the XML exactly as submitted, signature included
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the signed content
+    document: Mapped[str] = mapped_column(Text)  # the signed content and its signature, nothing unsigned
     signer_subject: Mapped[str] = mapped_column(String(1000))
     signer_certificate_serial: Mapped[str] = mapped_column(String(80))
     submitted_at: Mapped[datetime]

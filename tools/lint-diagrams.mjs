@@ -2,7 +2,7 @@
 // Lint BPMN diagrams with bpmnlint (config: .bpmnlintrc at the repository root).
 //
 // Usage:
-//   node tools/lint-diagrams.mjs              lint bpmn/**/*.bpmn and tests/diagrams/*.bpmn
+//   node tools/lint-diagrams.mjs              lint bpmn/**/*.bpmn, tests/diagrams/*.bpmn, bench/*.bpmn
 //   node tools/lint-diagrams.mjs FILE|DIR...  lint the given files / *.bpmn under the given dirs
 //
 // Any problem (error OR warning, including XML parse errors and import
@@ -32,6 +32,7 @@ function collect(args) {
     return [
       ...bpmnFilesIn(join(root, 'bpmn'), true),
       ...bpmnFilesIn(join(root, 'tests', 'diagrams'), false),
+      ...bpmnFilesIn(join(root, 'bench'), false),
     ];
   }
   const files = [];

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import InvalidCommand, LockLost, NotFound
+from engine.external import reports
 from engine.runtime import commands
 from engine.runtime.history import SYSTEM, HistoryWriter
 from store.models import ExternalTask, Incident
@@ -21,68 +22,118 @@ from store.models import ExternalTask, Incident
 DEFAULT_RETRIES = 3
 BACKOFF_BASE = timedelta(seconds=5)
 BACKOFF_MAX = timedelta(minutes=10)
+CLAIM_ROUNDS = 3  # looks for more tasks when another caller claimed some of those found
 
 
 def fetch_and_lock(
     session: Session, worker_id: str, topics: list[str], lock_duration: timedelta, max_tasks: int = 1
 ) -> list[ExternalTask]:
-    """Lock up to `max_tasks` available tasks of `topics` for `worker_id`."""
+    """Lock up to `max_tasks` available tasks of `topics` for `worker_id`.
+
+    Each task is claimed with a conditional UPDATE on its version, so that of two
+    callers at the same moment only one gets it, on every database; a task another
+    caller claimed first is skipped and the next one looked for.
+    """
     if not worker_id or not topics or max_tasks < 1 or lock_duration <= timedelta(0):
         raise InvalidCommand("fetch-and-lock needs a worker id, topics, max tasks >= 1 and a lock duration")
     now = clock.now()
     release_expired_locks(session, now)
-    query = (
-        select(ExternalTask)
-        .where(
-            ExternalTask.topic.in_(topics),
-            ExternalTask.status == "available",
-            ExternalTask.available_at <= now,
-        )
-        .order_by(ExternalTask.created_at, ExternalTask.id)
-        .limit(max_tasks)
-        .with_for_update(skip_locked=True)
-    )
-    locked = list(session.scalars(query))
-    for task in locked:
-        task.status = "locked"
-        task.lock_owner = worker_id
-        task.lock_expires_at = now + lock_duration
-        task.attempts += 1
-    session.flush()
+    locked: list[ExternalTask] = []
+    for _ in range(CLAIM_ROUNDS):
+        candidates = session.execute(
+            select(ExternalTask.id, ExternalTask.version)
+            .where(
+                ExternalTask.topic.in_(topics),
+                ExternalTask.status == "available",
+                ExternalTask.available_at <= now,
+            )
+            .order_by(ExternalTask.created_at, ExternalTask.id)
+            .limit(max_tasks - len(locked))
+            .with_for_update(skip_locked=True)  # PostgreSQL only: fewer lost claims, not correctness
+        ).all()
+        claimed = [
+            claim(
+                session,
+                task_id,
+                version,
+                ExternalTask.status == "available",
+                status="locked",
+                lock_owner=worker_id,
+                lock_expires_at=now + lock_duration,
+                attempts=ExternalTask.attempts + 1,
+            )
+            for task_id, version in candidates
+        ]
+        locked.extend(task for task in claimed if task is not None)
+        if None not in claimed or len(locked) >= max_tasks:
+            break
     return locked
+
+
+def claim(session: Session, task_id: str, version: int | None, *conditions, **values) -> ExternalTask | None:
+    """Change a task only while it is at `version` (if given) and meets `conditions`.
+
+    One conditional UPDATE, checked by its row count: it returns the changed task, or
+    None when another transaction changed it first.
+    """
+    where = [ExternalTask.id == task_id, *conditions]
+    if version is not None:
+        where.append(ExternalTask.version == version)
+    changed = session.execute(
+        update(ExternalTask)
+        .where(*where)
+        .values(version=ExternalTask.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        return None
+    return session.get(ExternalTask, task_id, populate_existing=True)
 
 
 def release_expired_locks(session: Session, now: datetime) -> int:
     """Make tasks whose lock expired available again, counting the lost attempt."""
-    expired = list(
-        session.scalars(
-            select(ExternalTask)
-            .where(ExternalTask.status == "locked", ExternalTask.lock_expires_at <= now)
-            .with_for_update(skip_locked=True)
-        )
-    )
-    for task in expired:
+    expired = session.execute(
+        select(ExternalTask.id, ExternalTask.version)
+        .where(ExternalTask.status == "locked", ExternalTask.lock_expires_at <= now)
+        .with_for_update(skip_locked=True)
+    ).all()
+    released = 0
+    for task_id, version in expired:
+        task = claim(session, task_id, version, ExternalTask.status == "locked")
+        if task is None:
+            continue  # reported, or released by another caller, at this very moment
         # the lock duration was the wait: available again at once, one retry fewer
         _record_failure(
             session, task, SYSTEM, f"the lock of {task.lock_owner} expired", None, None, now, timedelta(0)
         )
-    return len(expired)
+        released += 1
+    return released
 
 
 def locked_by(session: Session, task_id: str, worker_id: str) -> ExternalTask:
-    """Return the task if `worker_id` still holds its lock, or raise LockLost/NotFound."""
-    task = session.get(ExternalTask, task_id)
-    if task is None:
+    """Claim the task while `worker_id` still holds its lock, or raise LockLost/NotFound."""
+    task = claim(
+        session,
+        task_id,
+        None,
+        ExternalTask.status == "locked",
+        ExternalTask.lock_owner == worker_id,
+        ExternalTask.lock_expires_at > clock.now(),
+    )
+    if task is not None:
+        return task
+    if session.get(ExternalTask, task_id) is None:
         raise NotFound(f"no external task with id {task_id!r}")
-    now = clock.now()
-    if task.status != "locked" or task.lock_owner != worker_id or clock.as_utc(task.lock_expires_at) <= now:
-        raise LockLost(f"external task {task_id} is not locked by {worker_id!r}")
-    return task
+    raise LockLost(f"external task {task_id} is not locked by {worker_id!r}")
 
 
 def complete(session: Session, task_id: str, worker_id: str, variables: dict[str, Any]) -> str:
-    """Complete a task locked by `worker_id` with its result variables."""
-    task = locked_by(session, task_id, worker_id)
+    """Complete a task locked by `worker_id` with its result variables; the same report again is a no-op."""
+    digest = reports.digest_of("complete", {"variables": variables})
+    task, earlier = _held_or_answered(session, task_id, worker_id, "complete", digest)
+    if earlier is not None:
+        return earlier.case_id
+    reports.record(session, task, worker_id, "complete", digest, clock.now())
     return commands.complete_external_task(session, task, variables, f"worker:{worker_id}")
 
 
@@ -90,7 +141,12 @@ def bpmn_error(
     session: Session, task_id: str, worker_id: str, code: str, message: str = "", variables=None
 ) -> str:
     """Throw a business error the diagram catches; uncaught, it becomes an incident."""
-    task = locked_by(session, task_id, worker_id)
+    content = {"code": code, "message": message, "variables": variables or {}}
+    digest = reports.digest_of("bpmn_error", content)
+    task, earlier = _held_or_answered(session, task_id, worker_id, "bpmn_error", digest)
+    if earlier is not None:
+        return earlier.case_id
+    reports.record(session, task, worker_id, "bpmn_error", digest, clock.now())
     caught = commands.throw_bpmn_error(session, task, code, message, variables or {}, f"worker:{worker_id}")
     if not caught:
         _raise_incident(
@@ -109,10 +165,26 @@ def failure(
     retry_timeout: timedelta | None = None,
 ) -> None:
     """Record a technical failure; retry later with backoff or raise an incident."""
-    task = locked_by(session, task_id, worker_id)
+    content = {"message": message, "details": details, "retries": retries, "retry_timeout": retry_timeout}
+    digest = reports.digest_of("failure", content)
+    task, earlier = _held_or_answered(session, task_id, worker_id, "failure", digest)
+    if earlier is not None:
+        return
+    reports.record(session, task, worker_id, "failure", digest, clock.now())
     _record_failure(
         session, task, f"worker:{worker_id}", message, details, retries, clock.now(), retry_timeout
     )
+
+
+def _held_or_answered(session: Session, task_id: str, worker_id: str, kind: str, digest: str):
+    """Return (task, None) while `worker_id` holds the lock, or (None, report) for a report applied before."""
+    try:
+        return locked_by(session, task_id, worker_id), None
+    except (LockLost, NotFound):
+        earlier = reports.answered_before(session, task_id, worker_id, kind, digest)
+        if earlier is None:
+            raise
+        return None, earlier
 
 
 def extend_lock(session: Session, task_id: str, worker_id: str, new_duration: timedelta) -> None:
@@ -131,16 +203,29 @@ def unlock(session: Session, task_id: str) -> None:
 
 
 def retry_incident(session: Session, incident_id: int, retries: int, actor: str) -> None:
-    """Give the task behind an incident new retries and make it available again."""
-    incident = session.get(Incident, incident_id)
-    if incident is None or incident.resolved_at is not None:
-        raise NotFound(f"no open incident with id {incident_id}")
+    """Give the task behind an incident new retries and make it available again (once)."""
     now = clock.now()
-    incident.resolved_at, incident.resolved_by = now, actor
-    task = session.get(ExternalTask, incident.external_task_id) if incident.external_task_id else None
-    if task is not None:
-        task.status, task.retries, task.available_at = "available", max(retries, 1), now
-        task.lock_owner = task.lock_expires_at = None
+    resolved = session.execute(
+        update(Incident)
+        .where(Incident.id == incident_id, Incident.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    if resolved.rowcount != 1:
+        raise NotFound(f"no open incident with id {incident_id}")
+    incident = session.get(Incident, incident_id, populate_existing=True)
+    if incident.external_task_id is not None:
+        claim(
+            session,
+            incident.external_task_id,
+            None,
+            ExternalTask.status == "incident",
+            status="available",
+            retries=max(retries, 1),
+            available_at=now,
+            lock_owner=None,
+            lock_expires_at=None,
+        )
     HistoryWriter(session, incident.case_id, now).append(
         "incident_retried", actor, incident.element_id, incident_id=incident_id, retries=retries
     )

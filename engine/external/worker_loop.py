@@ -6,9 +6,10 @@ import logging
 import threading
 from datetime import timedelta
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.errors import Conflict, LicflowError
+from engine.errors import Conflict, LicflowError, LockLost, NotFound
 from engine.external import tasks as external_tasks
 from engine.runtime import documents, numbers
 from engine.worker import TaskContext, WorkerRegistry, idempotency_key, run_handler
@@ -18,6 +19,8 @@ from store.models import Case
 log = logging.getLogger(__name__)
 LOCK_DURATION = timedelta(minutes=5)
 IDLE_WAIT = 1.0
+REPORT_TRIES = 5  # an outcome refused because the case changed at that moment is applied again
+REPORT_PAUSE = 0.05  # seconds before the second try, doubling
 
 
 class WorkerLoop:
@@ -79,15 +82,26 @@ class WorkerLoop:
             self._report(external_tasks.failure, task_id, self.worker_id, outcome.message, outcome.details)
 
     def _report(self, command, *arguments) -> None:
-        try:
-            with self.store.unit_of_work() as session:
-                command(session, *arguments)
-        except (Conflict, StaleDataError) as error:
-            log.info("task %s changed before its outcome was reported: %s", arguments[0], error)
-        except LicflowError as error:
-            log.error("reporting task %s failed: %s", arguments[0], error)
-            with self.store.unit_of_work() as session:
-                external_tasks.failure(session, arguments[0], self.worker_id, str(error))
+        """Apply the outcome; a case changed at the same moment or a busy database is tried again."""
+        task_id = arguments[0]
+        for attempt in range(1, REPORT_TRIES + 1):
+            try:
+                with self.store.unit_of_work() as session:
+                    command(session, *arguments)
+                return
+            except (LockLost, NotFound) as error:
+                log.warning("task %s: outcome dropped, the lock is lost: %s", task_id, error)
+                return
+            except (Conflict, StaleDataError, DBAPIError) as error:
+                if attempt == REPORT_TRIES:
+                    log.warning("task %s: outcome not applied after %d tries: %s", task_id, attempt, error)
+                    return
+                self._stop.wait(REPORT_PAUSE * 2 ** (attempt - 1))
+            except LicflowError as error:
+                log.error("reporting task %s failed: %s", task_id, error)
+                with self.store.unit_of_work() as session:
+                    external_tasks.failure(session, task_id, self.worker_id, str(error))
+                return
 
     def _context(self, session, task) -> TaskContext:
         case = session.get(Case, task.case_id)

@@ -1,13 +1,22 @@
-"""Check the hash chains of case histories and name the first event that was tampered with."""
+"""Check the hash chains of case histories and name the first event that was tampered with.
+
+A chain alone cannot show that its last events were cut off. So each chain is also
+held to its case's row: a completed case's chain ends with `case_completed`, the last
+command's `state_reached` names the revision the row is at (recorded since migration
+0007_claims) and was written at the moment the row was last saved. A chain that stops
+short of its row is named `cut` even without exported heads.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.runtime.history import GENESIS, event_hash
 from store.models import Case, HistoryEvent
 
@@ -19,8 +28,17 @@ class Finding:
     """The first break in one case's chain: what happened to which event."""
 
     seq: int
-    what: str  # changed, removed, inserted, unchained
+    what: str  # changed, removed, inserted, unchained, cut, mismatch
     explanation: str
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What the case's row says about how far the case got."""
+
+    status: str
+    revision: int
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -44,11 +62,25 @@ class ChainCheck:
         return f"{self.case_id}: {self.finding.what} at event {self.finding.seq}: {self.finding.explanation}"
 
 
-def check_chain(case_id: str, events: list[HistoryEvent], head: tuple[int, str] | None = None) -> ChainCheck:
-    """Re-compute a case's chain (events in seq order); `head` is an exported (seq, hash) to hold to."""
+NO_ROW = object()  # check_chain's `row` when the case is known to have no row
+
+
+def check_chain(
+    case_id: str,
+    events: list[HistoryEvent],
+    head: tuple[int, str] | None = None,
+    row: CaseRow | None | object = None,
+) -> ChainCheck:
+    """Re-compute a case's chain (events in seq order) and hold it to its row and an exported head.
+
+    `head` is an exported (seq, hash); `row` is the case's row (None: not checked,
+    NO_ROW: the case has none).
+    """
     finding = _first_break(events)
     if finding is None and head is not None:
         finding = _against_head(events, head)
+    if finding is None and row is not None:
+        finding = _against_row(events, row)
     last = events[-1] if events else None
     return ChainCheck(case_id, len(events), last.seq if last else 0, last.hash if last else None, finding)
 
@@ -84,6 +116,38 @@ def _broken_link(event: HistoryEvent, seen: dict[str, int], expected_seq: int) -
     return Finding(event.seq, "inserted", "the event is not chained to the event before it")
 
 
+def _against_row(events: list[HistoryEvent], row: CaseRow | object) -> Finding | None:
+    """Hold the chain to what the case's row says: its status, its revision, its last save."""
+    after = events[-1].seq + 1 if events else 1
+    if row is NO_ROW:
+        return Finding(after, "mismatch", "the history names a case that has no row")
+    if not events:
+        return Finding(1, "cut", f"the case row is {row.status} at revision {row.revision}, with no history")
+    completed = any(e.kind == "case_completed" for e in events)
+    if row.status == "completed" and not completed:
+        return Finding(after, "cut", f"the case row says completed, but the chain ends at event {after - 1}")
+    if row.status != "completed" and completed:
+        return Finding(after, "mismatch", f"the chain records the case's end, but its row is {row.status}")
+    saves = [e for e in events if e.kind == "state_reached"]
+    if not saves:
+        return None  # recorded before commands wrote state_reached: nothing more to hold it to
+    last = saves[-1]
+    recorded = (last.data or {}).get("revision")
+    if recorded is not None and recorded != row.revision:
+        what = "cut" if recorded < row.revision else "mismatch"
+        return Finding(
+            after, what, f"the case row is at revision {row.revision}, the chain reaches revision {recorded}"
+        )
+    if clock.as_utc(last.at) != clock.as_utc(row.updated_at):
+        return Finding(
+            after,
+            "cut",
+            f"the case row was last saved at {clock.as_utc(row.updated_at).isoformat()}, the chain's last "
+            f"command ran at {clock.as_utc(last.at).isoformat()}",
+        )
+    return None
+
+
 def _against_head(events: list[HistoryEvent], head: tuple[int, str]) -> Finding | None:
     """Hold the chain to a head exported earlier: its event must still be there, unchanged."""
     seq, expected_hash = head
@@ -116,7 +180,20 @@ def check_cases(session: Session, ids: list[str], heads: dict | None = None) -> 
         )
         for event in session.scalars(query):
             by_case[event.case_id].append(event)
+        rows = case_rows(session, batch)
         for case_id in batch:
             head = (heads or {}).get(case_id)
-            yield check_chain(case_id, by_case[case_id], (head["seq"], head["hash"]) if head else None)
+            exported = (head["seq"], head["hash"]) if head else None
+            yield check_chain(case_id, by_case[case_id], exported, rows.get(case_id, NO_ROW))
         session.expunge_all()
+
+
+def row_of(case: Case) -> CaseRow:
+    """Return what a loaded case row says, for check_chain."""
+    return CaseRow(case.status, case.revision, case.updated_at)
+
+
+def case_rows(session: Session, ids: list[str]) -> dict[str, CaseRow]:
+    """Return what the rows of cases `ids` say, by case id."""
+    query = select(Case.id, Case.status, Case.revision, Case.updated_at).where(Case.id.in_(ids))
+    return {row.id: CaseRow(row.status, row.revision, row.updated_at) for row in session.execute(query)}

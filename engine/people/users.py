@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -64,11 +66,19 @@ def find_user(session: Session, username: str) -> User | None:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """Return the active user whose password this is, or None."""
+    """Return the active user whose password this is, or None; an unknown name takes as long."""
     user = find_user(session, username)
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    if user is None:
+        check_password_hash(_unknown_user_hash(), password)  # as slow as a known name: no timing tell
+        return None
+    if not user.active or not check_password_hash(user.password_hash, password):
         return None
     return user
+
+
+@lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    return generate_password_hash("no user has this password")
 
 
 def roles_of(user: User) -> set[str]:

@@ -4,7 +4,8 @@
 states (`waits`) and saves the state (`serializer`), what can be waited on (`projections`:
 user tasks, external tasks, timers, message subscriptions) and the events (`history`)
 together. Around it: deployments and their versions (`deployments`, `definitions`,
-`decisions`), `messages`, `timers`, `numbers`, form submissions (`forms`) and the digest
+`decisions`), `messages`, `timers`, `numbers`, documents attached to a case (`documents`),
+the cache of recently saved cases (`case_cache`), form submissions (`forms`) and the digest
 replay compares (`state_summary`). It may use `dialect`, the shared modules of `engine` and
 `store`; never `external`, `people` or `history`.
 """

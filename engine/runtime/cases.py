@@ -55,6 +55,7 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
         state="",
         started_at=now,
         updated_at=now,
+        revision=0,  # not saved yet: its first command makes it revision 1
     )
     session.add(row)
     CaseIdentity.attach(workflow, row.id, business_key)
@@ -91,12 +92,19 @@ def advance(case: OpenCase) -> None:
         raise ProcessError(f"the diagram failed at {element or 'an element'}: {error}", element) from error
 
 
+def next_revision(case: OpenCase) -> int:
+    """Return the revision the case row gets when this command saves it: one more than it read."""
+    return case.row.revision + 1
+
+
 def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
     """Store state, projections and history of the case, in the caller's transaction."""
     for element_id in case.completed_elements:
         case.history.append("element_completed", actor, element_id)
     case.completed_elements.clear()
     row = case.row
+    # optimistic locking: the UPDATE holds only while the row is still at the revision read
+    row.revision = next_revision(case)
     row.state = dump_state(case.workflow)
     row.updated_at = case.now
     if case.workflow.completed and row.status == "running":

@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEve
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from engine import extensions
@@ -63,14 +64,17 @@ def _label(session: Session, case_id: str, variables: Variables) -> None:
         session.add(CaseLabel(case_id=case_id, **label(variables)))
 
 
-def complete_user_task(session: Session, task_id: str, data: Variables, actor: str) -> str:
-    """Complete a ready user task with the data the person entered; return the case id."""
+def complete_user_task(
+    session: Session, task_id: str, data: Variables, actor: str, username: str | None = None
+) -> str:
+    """Complete a ready user task with the data the person entered; return the case id.
+
+    `username` is the person completing it (None for a client that is no person): a task
+    claimed by someone else is refused. The check is a conditional UPDATE inside this
+    transaction, so a claim or a completion at the same moment cannot slip in between.
+    """
     _require_variables(data)
-    row = session.get(UserTask, task_id)
-    if row is None:
-        raise NotFound(f"no user task with id {task_id!r}")
-    if row.status != "open":
-        raise Conflict(f"user task {task_id} is {row.status}, not open")
+    row = _claim_for_completion(session, task_id, actor, username)
     case = cases.open_case(session, row.case_id)
     task = waits.find_task(case.workflow, task_id)
     if task is None or not task.has_state(TaskState.READY) or not isinstance(task.task_spec, UserTaskMixin):
@@ -81,10 +85,32 @@ def complete_user_task(session: Session, task_id: str, data: Variables, actor: s
     )
     task.data.update(data)
     task.run()
-    row.completed_by = actor
     cases.advance(case)
     _save(session, case, actor)
     return case.id
+
+
+def _claim_for_completion(session: Session, task_id: str, actor: str, username: str | None) -> UserTask:
+    """Mark an open task as being completed by `actor`, if nobody else holds or completes it."""
+    claimed = session.execute(
+        update(UserTask)
+        .where(
+            UserTask.id == task_id,
+            UserTask.status == "open",
+            UserTask.completed_by.is_(None),
+            or_(UserTask.assignee.is_(None), UserTask.assignee == username),
+        )
+        .values(completed_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    row = session.get(UserTask, task_id, populate_existing=True)
+    if row is None:
+        raise NotFound(f"no user task with id {task_id!r}")
+    if claimed.rowcount == 1:
+        return row
+    if row.status != "open" or row.completed_by is not None:
+        raise Conflict(f"user task {task_id} is {row.status}, not open")
+    raise Conflict(f"task {task_id} is claimed by {row.assignee}")
 
 
 def complete_external_task(session: Session, task: ExternalTask, variables: Variables, actor: str) -> str:
@@ -231,8 +257,9 @@ def _running(session: Session, case_id: str):
 
 
 def _save(session: Session, case, actor: str) -> None:
-    """Record where the case now stands (so a replay can compare each step), then save it."""
-    case.history.append("state_reached", SYSTEM, **state_summary(case.workflow))
+    """Record where the case now stands and the revision it gets (for replay and audit), then save it."""
+    revision = cases.next_revision(case)
+    case.history.append("state_reached", SYSTEM, revision=revision, **state_summary(case.workflow))
     cases.save(session, case, actor)
 
 

@@ -3,7 +3,10 @@
 A worker asks for the next number of a series (e.g. the license numbers of one
 authority and year) under its task's idempotency key; asking again under the same key
 returns the same number, so a retried or re-delivered task never takes a second one.
-The counter row is updated in place, which the database serializes under concurrency.
+The counter row is updated in place, which the database serializes under concurrency,
+and the key's allocation row is the claim: of two transactions asking under the same
+key at once, the second finds the first's row when it inserts its own, undoes its
+increment of the counter and answers the first's number.
 """
 
 from __future__ import annotations
@@ -25,6 +28,18 @@ def allocate(session: Session, series: str, idempotency_key: str) -> int:
     held = session.get(NumberAllocation, (idempotency_key, series))
     if held is not None:
         return held.value
+    try:
+        with session.begin_nested():
+            return _take_next(session, series, idempotency_key)
+    except IntegrityError:
+        # another transaction allocated under this key at the same moment: its number is the one
+        held = session.get(NumberAllocation, (idempotency_key, series), populate_existing=True)
+        if held is None:
+            raise
+        return held.value
+
+
+def _take_next(session: Session, series: str, idempotency_key: str) -> int:
     value = session.scalar(
         update(NumberSeries)
         .where(NumberSeries.series == series)
@@ -33,7 +48,7 @@ def allocate(session: Session, series: str, idempotency_key: str) -> int:
     )
     if value is None:
         _create_series(session, series)
-        return allocate(session, series, idempotency_key)
+        return _take_next(session, series, idempotency_key)
     session.add(
         NumberAllocation(
             idempotency_key=idempotency_key, series=series, value=value, allocated_at=clock.now()

@@ -92,9 +92,13 @@ def _due_at(workflow, task, expression: str | None) -> datetime | None:
     value = _evaluated(workflow, task, expression)
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return clock.as_utc(value)
+    try:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return clock.as_utc(value)
+    except (TypeError, ValueError, AttributeError) as error:  # the case's data, not licflow, is at fault
+        element = task.task_spec.bpmn_id
+        raise ProcessError(f"{element}: the due date {value!r} is not a date and time", element) from error
 
 
 def _reconcile_external_tasks(session, case_id, workflow, now) -> None:

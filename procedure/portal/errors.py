@@ -13,6 +13,10 @@ class SignatureInvalid(LicflowError):
     """The document carries no valid enveloped signature, or was altered after signing."""
 
 
+class UnsignedContent(SignatureInvalid):
+    """The document carries content its signature does not cover (a ds:Object, an unknown element)."""
+
+
 class UntrustedCertificate(LicflowError):
     """The signer's certificate was not issued by a certification authority licflow trusts."""
 

@@ -2,16 +2,16 @@
 
 Storing the signed document, taking the application number and starting the
 `license_issuance` case happen in one transaction: either all of them or none. The
-same signed document sent again (a network retry) answers with the application it
-already started, found by the SHA-256 of its canonical form.
+same signed application sent again (a network retry, or the same signed content with
+its unsigned parts changed) answers with the application it already started, found by
+the identity of its signed content (`signatures.identity_of`). Only the signed content
+and its signature are stored.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,9 +52,9 @@ def submit(orchestrator: Orchestrator, settings: PortalSettings, applicant: Appl
     if len(document) > settings.max_document_bytes:
         raise DocumentTooLarge(f"the document has more than {settings.max_document_bytes} bytes")
     root = parse_xml(document, "application")
-    digest = hashlib.sha256(etree.tostring(root, method="c14n", exclusive=True)).hexdigest()
     now = clock.now()
     signed = verify_signed(root, load_trusted_cas(settings.trusted_ca), now)
+    digest = signed.identity
     form = read_application(signed.signed)
     if form.applicant_id not in signed.signer_ids:
         raise SignerMismatch(
@@ -66,7 +66,7 @@ def submit(orchestrator: Orchestrator, settings: PortalSettings, applicant: Appl
     row = PortalApplication(
         applicant_id=form.applicant_id,
         digest=digest,
-        document=document.decode("utf-8", errors="replace"),
+        document=signed.record.decode("utf-8"),
         signer_subject=signed.signer_subject[:1000],
         signer_certificate_serial=format(signed.certificate.serial_number, "x")[:80],
         submitted_at=now,

@@ -24,9 +24,10 @@ CHROMIUM_ARGS = [
 
 
 def diagram_files() -> list[Path]:
-    """Return every diagram of the project and of the tests."""
+    """Return every diagram of the project, of the tests and of the benchmarks."""
     files = sorted((ROOT / "bpmn").rglob("*.bpmn")) if (ROOT / "bpmn").is_dir() else []
     files += sorted((ROOT / "tests" / "diagrams").glob("*.bpmn"))
+    files += sorted((ROOT / "bench").glob("*.bpmn"))
     return files
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -58,3 +60,23 @@ def external_tasks(orchestrator: Orchestrator, case_id: str) -> list[ExternalTas
 
 def timers(orchestrator: Orchestrator, case_id: str) -> list[Timer]:
     return rows(orchestrator, Timer, case_id=case_id)
+
+
+def together(*calls: Callable[[], object]) -> list[object]:
+    """Run the calls in threads released at the same moment; return each one's result or error."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as error:  # the test looks at what each caller got
+            results[index] = error
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

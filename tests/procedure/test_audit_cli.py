@@ -76,3 +76,15 @@ def test_a_history_cut_short_after_its_heads_were_exported_fails_verify(store, i
 
     assert result.exit_code == 1
     assert "removed at event" in result.output
+
+
+@pytest.mark.history_edited
+def test_a_history_cut_short_fails_verify_without_heads_held_to_its_case_row(store, issued):
+    with store.engine.begin() as connection:
+        connection.execute(text("DELETE FROM history_events WHERE seq > 10"))
+
+    result = licflow(store, "verify", "--all")
+
+    assert result.exit_code == 1
+    assert f"{issued.case_id}: cut at event 11: the case row is at revision" in result.output
+    assert "1 case(s) verified, 1 with a broken chain" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.people import assignment
 from engine.runtime.documents import Received
 from tests.conftest import read_diagram
 from tests.engine import sample
@@ -154,3 +155,21 @@ def test_a_cases_documents_are_destroyed_once_per_idempotency_key(client, orches
         "/api/engine/cases/nope/documents/destroy", json={"idempotencyKey": "k"}, headers=AUTH
     )
     assert missing.status_code == 404
+
+
+def test_a_claimed_task_is_completed_over_the_api_only_in_the_name_of_its_assignee(client, orchestrator):
+    case_id = _start(client, "W-9").get_json()["id"]
+    sample.pass_check(orchestrator)
+    task = sample.open_review(orchestrator, case_id)
+    with orchestrator.transaction() as session:
+        assignment.claim(session, task.id, "anna")
+    done = {"variables": {"approved": True}}
+
+    anonymous = client.post(f"/api/engine/tasks/{task.id}/complete", json=done, headers=AUTH)
+    bob = client.post(f"/api/engine/tasks/{task.id}/complete", json={**done, "userId": "bob"}, headers=AUTH)
+    anna = client.post(f"/api/engine/tasks/{task.id}/complete", json={**done, "userId": "anna"}, headers=AUTH)
+
+    assert (anonymous.status_code, bob.status_code, anna.status_code) == (409, 409, 200)
+    assert "claimed by anna" in bob.get_json()["message"]
+    (row,) = sample.rows(orchestrator, sample.UserTask, id=task.id)
+    assert row.completed_by == "api:tests:user:anna"

@@ -15,6 +15,7 @@ from typing import Any
 from flask import request
 
 from engine.errors import InvalidCommand
+from web.bodies import has_nul
 
 PAGING = ("firstResult", "maxResults")
 SORTING = ("sortBy", "sortOrder")
@@ -129,6 +130,8 @@ def body() -> dict[str, Any]:
     value = request.get_json(silent=True)
     if not isinstance(value, dict):
         raise InvalidRequest("the request body must be a JSON object")
+    if has_nul(value):
+        raise InvalidRequest("the request body must not contain NUL characters")
     return value
 
 

@@ -34,6 +34,9 @@ from web.camunda.variables import camunda_date, from_typed, to_typed
 
 POLL_INTERVAL = 0.2  # seconds between looks for new tasks while a long poll waits
 MAX_ASYNC_RESPONSE_TIMEOUT_MS = 60_000  # a longer long poll is answered (empty) after this
+MAX_DURATION_MS = 10 * 366 * 24 * 3600 * 1000  # a lock or retry timeout longer than ten years is refused
+MAX_NUMBER = 2**31 - 1  # retries, maxTasks
+MAX_WORKER_ID = 150  # history names a worker "worker:<id>" in 200 characters
 UNSUPPORTED_TOPIC_FILTERS = (
     "businessKey",
     "processDefinitionId",
@@ -51,10 +54,10 @@ def fetch_and_lock():
     """Lock up to maxTasks tasks of the topics; with asyncResponseTimeout, wait for some."""
     body = params.body()
     worker_id = _worker_id(body)
-    max_tasks = _integer(body, "maxTasks", minimum=0, required=True)
+    max_tasks = _integer(body, "maxTasks", minimum=0, required=True, maximum=MAX_NUMBER)
     topics = [_topic(topic) for topic in _list(body, "topics")]
     _check_sorting(body.get("sorting"))
-    timeout_ms = _integer(body, "asyncResponseTimeout", minimum=0) or 0
+    timeout_ms = _integer(body, "asyncResponseTimeout", minimum=0, maximum=MAX_DURATION_MS) or 0
     # how long this request may wait is elapsed real time, not the engine's clock
     deadline = time.monotonic() + min(timeout_ms, MAX_ASYNC_RESPONSE_TIMEOUT_MS) / 1000
     while True:
@@ -153,8 +156,10 @@ def failure(task_id: str):
     """Report a technical failure; the worker sets the retries left and when to retry."""
     body = params.body()
     worker_id = _worker_id(body)
-    retries = _integer(body, "retries", minimum=0) or 0  # as in Camunda: no retries given is 0
-    retry_timeout = timedelta(milliseconds=_integer(body, "retryTimeout", minimum=0) or 0)
+    retries = _integer(body, "retries", minimum=0, maximum=MAX_NUMBER) or 0  # as in Camunda: none given is 0
+    retry_timeout = timedelta(
+        milliseconds=_integer(body, "retryTimeout", minimum=0, maximum=MAX_DURATION_MS) or 0
+    )
     _orchestrator().fail_external_task(
         task_id,
         worker_id,
@@ -184,7 +189,7 @@ def extend_lock(task_id: str):
     """Set the lock of a task this worker holds to expire newDuration ms from now."""
     body = params.body()
     worker_id = _worker_id(body)
-    duration = _integer(body, "newDuration", minimum=1, required=True)
+    duration = _integer(body, "newDuration", minimum=1, required=True, maximum=MAX_DURATION_MS)
     _orchestrator().extend_lock(task_id, worker_id, timedelta(milliseconds=duration))
     return "", 204
 
@@ -194,7 +199,7 @@ def lock(task_id: str):
     """Lock one task by id for lockDuration ms (or extend this worker's own lock)."""
     body = params.body()
     worker_id = _worker_id(body)
-    duration = _integer(body, "lockDuration", minimum=1, required=True)
+    duration = _integer(body, "lockDuration", minimum=1, required=True, maximum=MAX_DURATION_MS)
     with _orchestrator().transaction() as session:
         remote_tasks.lock(session, task_id, worker_id, timedelta(milliseconds=duration))
     return "", 204
@@ -243,6 +248,8 @@ def _worker_id(body: dict[str, Any]) -> str:
     worker_id = body.get("workerId")
     if not isinstance(worker_id, str) or not worker_id:
         raise InvalidRequest("workerId is required")
+    if len(worker_id) > MAX_WORKER_ID:
+        raise InvalidRequest(f"workerId has at most {MAX_WORKER_ID} characters")
     return worker_id
 
 
@@ -253,7 +260,9 @@ def _string(body: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def _integer(body: dict[str, Any], name: str, minimum: int, required: bool = False) -> int | None:
+def _integer(
+    body: dict[str, Any], name: str, minimum: int, required: bool = False, maximum: int | None = None
+) -> int | None:
     value = body.get(name)
     if value is None:
         if required:
@@ -261,6 +270,8 @@ def _integer(body: dict[str, Any], name: str, minimum: int, required: bool = Fal
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidRequest(f"{name} must be a whole number of at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise InvalidRequest(f"{name} must be at most {maximum}")
     return value
 
 
@@ -282,7 +293,7 @@ def _topic(topic: Any) -> TopicRequest:
     for key in UNSUPPORTED_TOPIC_FILTERS:
         if topic.get(key) not in (None, [], {}):
             raise InvalidRequest(f"topic {name!r}: licflow does not support the filter {key!r}")
-    duration = _integer(topic, "lockDuration", minimum=1, required=True)
+    duration = _integer(topic, "lockDuration", minimum=1, required=True, maximum=MAX_DURATION_MS)
     variables = topic.get("variables")
     if variables is not None and (
         not isinstance(variables, list) or not all(isinstance(v, str) for v in variables)

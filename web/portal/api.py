@@ -16,7 +16,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, g, jsonify, request, send_file, url_for
 
 from engine.errors import LicflowError
-from engine.people.users import authenticate, roles_of
+from engine.people.sign_in import SignInThrottled, sign_in
+from engine.people.users import roles_of
 from procedure.portal import errors as portal_errors
 from procedure.portal import execution_reports
 from procedure.portal import intake as portal
@@ -70,8 +71,13 @@ def applicant_required(view):
         credentials = _basic_credentials()
         user = None
         if credentials:
-            with _orchestrator().transaction() as session:
-                user = authenticate(session, *credentials)
+            address = request.remote_addr or ""
+            try:
+                user = sign_in(_orchestrator().store, *credentials, address, keep_successes=False)
+            except SignInThrottled as throttled:
+                response = _problem("SignInThrottled", str(throttled), 429)
+                response.headers["Retry-After"] = str(max(1, int(throttled.retry_after.total_seconds())))
+                return response
         if user is None:
             response = _problem("Unauthorized", "sign in with HTTP Basic as an applicant", 401)
             response.headers["WWW-Authenticate"] = 'Basic realm="licflow portal"'

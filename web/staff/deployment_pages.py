@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 
 from engine.dialect.diagram_lint import lint_diagrams
+from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram, InvalidXml
 from engine.people import queries
 from web.staff import page_errors
@@ -41,10 +42,13 @@ def deployment_list():
 @bp.post("/deployments")
 @role_required("analysts")
 def upload():
-    """Lint and deploy the uploaded .bpmn/.dmn files together; show what is wrong."""
+    """Read, lint and deploy the uploaded .bpmn/.dmn files together; show what is wrong."""
     documents, errors = _uploaded()
     if errors or not documents:
         return _page(400, errors=errors or ["choose at least one .bpmn or .dmn file"])
+    unreadable = _unreadable(documents)
+    if unreadable:  # the hardened parser reads every upload before any other tool sees it
+        return _page(400, errors=unreadable)
     lint = lint_diagrams(documents)
     if lint.ran and lint.problems:
         return _page(400, errors=["bpmnlint found problems; nothing was deployed"], lint=lint)
@@ -53,6 +57,17 @@ def upload():
     except (InvalidDiagram, InvalidXml) as error:
         return _page(400, errors=[f"{type(error).__name__}: {error}"], lint=lint)
     return _page(201, deployed=deployed, lint=lint)
+
+
+def _unreadable(documents: dict[str, bytes]) -> list[str]:
+    """Return why each upload the hardened XML parser refuses was refused (DTDs, entities, bad XML)."""
+    errors = []
+    for name, content in sorted(documents.items()):
+        try:
+            parse_xml(content, name)
+        except InvalidXml as error:
+            errors.append(f"{type(error).__name__}: {error}")
+    return errors
 
 
 def _uploaded() -> tuple[dict[str, bytes], list[str]]:

@@ -23,7 +23,8 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 
-from engine.people.users import authenticate, find_user, roles_of
+from engine.people.sign_in import SignInThrottled, sign_in
+from engine.people.users import find_user, roles_of
 
 bp = Blueprint("signin", __name__)
 STAFF_ROLES = ("officers", "heads", "auditors", "analysts")
@@ -94,7 +95,7 @@ def load_signed_in_user() -> None:
     username = session.get("username")
     if not username:
         return
-    with current_app.extensions["licflow"].transaction() as db:
+    with current_app.extensions["licflow"].store.reading() as db:
         user = find_user(db, username)
         if user is None or not user.active:
             session.clear()
@@ -110,12 +111,17 @@ def signin_form():
 
 @bp.post("/signin")
 def signin():
-    """Sign a staff member in with name and password; a wrong pair answers 401."""
+    """Sign a staff member in with name and password; a wrong pair 401, too many wrong ones 429."""
     username = request.form.get("username", "").strip()
-    with current_app.extensions["licflow"].transaction() as db:
-        user = authenticate(db, username, request.form.get("password", ""))
-        roles = roles_of(user) if user is not None else set()
-    if user is None or not roles.intersection(STAFF_ROLES):
+    store = current_app.extensions["licflow"].store
+    try:
+        password, address = request.form.get("password", ""), request.remote_addr or ""
+        user = sign_in(store, username, password, address, roles=STAFF_ROLES)
+    except SignInThrottled as throttled:
+        page = render_template("signin.html", next=request.form.get("next", ""), error=str(throttled))
+        retry_after = str(max(1, int(throttled.retry_after.total_seconds())))
+        return page, 429, {"Retry-After": retry_after}
+    if user is None:
         error = "Unknown user name or wrong password, or not a staff account."
         return render_template("signin.html", next=request.form.get("next", ""), error=error), 401
     session.clear()  # a fresh session on sign-in: no fixation

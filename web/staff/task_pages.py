@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from engine import clock, extensions
-from engine.errors import Conflict, FormInvalid
+from engine.errors import FormInvalid
 from engine.people import assignment, queries
 from engine.people.task_forms import describe_task
 from web.staff import page_errors
@@ -100,12 +100,13 @@ def task_form(task_id: str):
 def complete_task(task_id: str):
     """Complete the task with what was entered; a form that does not fit is shown again."""
     user = current_user()
-    _require_candidate(task_id, assigned_elsewhere_is_conflict=True)
+    _require_candidate(task_id)
     with _orchestrator().transaction() as db:
         fields = describe_task(db, task_id).fields
     data = _submitted(fields)
     try:
-        case_id = _orchestrator().complete_user_task(task_id, data, user.actor)
+        # someone else's claim is refused inside the completing transaction (409)
+        case_id = _orchestrator().complete_user_task(task_id, data, user.actor, user.username)
     except FormInvalid as invalid:
         return _render_form(task_id, values=dict(request.form), errors=invalid.errors, status=400)
     flash("Task completed.", "info")
@@ -141,14 +142,12 @@ def _back(task_id: str) -> str:
     return url_for("tasks.task_form", task_id=task_id)
 
 
-def _require_candidate(task_id: str, assigned_elsewhere_is_conflict: bool = False) -> None:
+def _require_candidate(task_id: str) -> None:
     user = current_user()
     with _orchestrator().transaction() as db:
         task = describe_task(db, task_id).task
     if not assignment.may_work_on(task, user.username, user.roles):
         abort(403, "you are not among the candidates of this task")
-    if assigned_elsewhere_is_conflict and task.assignee not in (None, user.username):
-        raise Conflict(f"task {task_id} is claimed by {task.assignee}")
 
 
 def _submitted(fields) -> dict:

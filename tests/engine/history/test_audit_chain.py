@@ -143,3 +143,92 @@ def test_a_truncated_history_is_caught_against_an_exported_head(recorded):
     finding = verify(orchestrator, reviewed, heads=heads)[reviewed].finding
 
     assert (finding.seq, finding.what) == (last, "removed")
+
+
+@pytest.fixture
+def completed(orchestrator):
+    """A core sample case that went all the way: checked, reviewed, answered, completed."""
+    orchestrator.deploy(read_diagram("core_sample.bpmn"))
+    case_id = sample.start(orchestrator, "T-3")
+    sample.pass_check(orchestrator)
+    orchestrator.complete_user_task(
+        sample.open_review(orchestrator, case_id).id, {"approved": True}, "officer"
+    )
+    orchestrator.correlate_message("answer", {}, "T-3")
+    assert sample.case(orchestrator, case_id).status == "completed"
+    return orchestrator, case_id
+
+
+def cut_after(orchestrator, case_id: str, kind: str, which: int = -1) -> int:
+    """Delete the events after the `which`-th event of `kind`, as one who rewrites history would."""
+    events = sorted(sample.rows(orchestrator, HistoryEvent, case_id=case_id), key=lambda e: e.seq)
+    keep = [e.seq for e in events if e.kind == kind][which]
+    with orchestrator.store.unit_of_work() as session:
+        session.execute(
+            text("DELETE FROM history_events WHERE case_id = :c AND seq > :s"), {"c": case_id, "s": keep}
+        )
+    return keep
+
+
+def test_a_completed_case_whose_last_events_were_deleted_is_named_cut_without_heads(completed):
+    orchestrator, case_id = completed
+    kept = cut_after(orchestrator, case_id, "state_reached", which=-2)
+
+    check = verify(orchestrator, case_id)[case_id]
+
+    assert (check.finding.seq, check.finding.what) == (kept + 1, "cut")
+    assert "the case row says completed" in check.sentence()
+
+
+def test_a_running_case_cut_by_its_last_command_is_named_cut_by_its_revision(recorded):
+    orchestrator, reviewed, _ = recorded
+    revision = sample.case(orchestrator, reviewed).revision
+    kept = cut_after(orchestrator, reviewed, "state_reached", which=-2)
+
+    finding = verify(orchestrator, reviewed)[reviewed].finding
+
+    assert (finding.seq, finding.what) == (kept + 1, "cut")
+    assert f"the case row is at revision {revision}, the chain reaches revision {revision - 1}" in (
+        finding.explanation
+    )
+
+
+def test_a_cut_in_a_history_recorded_without_revisions_is_found_by_the_last_save(recorded):
+    orchestrator, reviewed, _ = recorded
+    with orchestrator.store.unit_of_work() as session:  # as recorded before migration 0007_claims
+        for event in session.scalars(
+            select(HistoryEvent).where(HistoryEvent.case_id == reviewed, HistoryEvent.kind == "state_reached")
+        ):
+            event.data = {k: v for k, v in event.data.items() if k != "revision"}
+            event.hash = None
+    _rechain(orchestrator, reviewed)
+    assert verify(orchestrator, reviewed)[reviewed].intact
+    cut_after(orchestrator, reviewed, "state_reached", which=-2)
+
+    finding = verify(orchestrator, reviewed)[reviewed].finding
+
+    assert finding.what == "cut"
+    assert "was last saved at" in finding.explanation
+
+
+def test_a_history_whose_case_row_is_gone_is_named(recorded):
+    orchestrator, _, untouched = recorded
+    with orchestrator.store.unit_of_work() as session:
+        for table in ("case_labels", "external_tasks", "cases"):
+            column = "id" if table == "cases" else "case_id"
+            session.execute(text(f"DELETE FROM {table} WHERE {column} = :c"), {"c": untouched})
+
+    finding = verify(orchestrator, untouched)[untouched].finding
+
+    assert finding.what == "mismatch"
+    assert "no row" in finding.explanation
+
+
+def _rechain(orchestrator, case_id: str) -> None:
+    previous = GENESIS
+    with orchestrator.store.unit_of_work() as session:
+        for event in session.scalars(
+            select(HistoryEvent).where(HistoryEvent.case_id == case_id).order_by(HistoryEvent.seq)
+        ):
+            event.prev_hash = previous
+            event.hash = previous = event_hash(event)

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from engine.errors import Conflict
+from engine.people import assignment
 from tests.conftest import read_diagram
 from tests.engine import sample
 from tests.engine.sample import start
@@ -43,3 +44,47 @@ def test_two_concurrent_completions_of_one_user_task_let_exactly_one_succeed(orc
     assert kinds.count(("user_task_completed", "review")) == 1
     (row,) = sample.rows(orchestrator, sample.UserTask, id=review_task.id)
     assert row.status == "completed"
+
+
+def test_a_task_claimed_by_someone_else_is_refused_inside_the_completing_transaction(
+    orchestrator, review_task
+):
+    with orchestrator.transaction() as session:
+        assignment.claim(session, review_task.id, "anna")
+
+    with pytest.raises(Conflict, match="claimed by anna"):
+        orchestrator.complete_user_task(review_task.id, {"approved": True}, "user:bob", "bob")
+    with pytest.raises(Conflict, match="claimed by anna"):
+        orchestrator.complete_user_task(review_task.id, {"approved": True}, "api:script")
+    orchestrator.complete_user_task(review_task.id, {"approved": True}, "user:anna", "anna")
+
+    (row,) = sample.rows(orchestrator, sample.UserTask, id=review_task.id)
+    assert (row.status, row.completed_by) == ("completed", "user:anna")
+
+
+def test_a_claim_and_someone_elses_completion_at_the_same_moment_never_both_succeed(orchestrator):
+    orchestrator.deploy(read_diagram("core_sample.bpmn"))
+    for number in range(30):
+        case_id = start(orchestrator, f"A-{number}")
+        sample.pass_check(orchestrator)
+        task = sample.open_review(orchestrator, case_id)
+
+        def claim_for_bob(task_id=task.id) -> str:
+            with orchestrator.transaction() as session:
+                assignment.claim(session, task_id, "bob")
+            return "claimed"
+
+        claimed, completed = sample.together(
+            claim_for_bob,
+            lambda task_id=task.id: orchestrator.complete_user_task(
+                task_id, {"approved": True}, "user:anna", "anna"
+            ),
+        )
+
+        outcomes = [type(result).__name__ for result in (claimed, completed)]
+        assert sorted(outcomes) in (["Conflict", "str"],), (number, claimed, completed)
+        (row,) = sample.rows(orchestrator, sample.UserTask, id=task.id)
+        if completed == case_id:
+            assert (row.status, row.completed_by) == ("completed", "user:anna")
+        else:
+            assert (claimed, row.status, row.assignee) == ("claimed", "open", "bob")

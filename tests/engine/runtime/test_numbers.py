@@ -20,12 +20,7 @@ def test_concurrent_tasks_get_every_number_exactly_once(store):
     tasks = [f"case-{n}:task" for n in range(40)]
 
     def allocate(key: str) -> int:
-        for _ in range(20):  # a lost race on the counter surfaces as an error: try again
-            try:
-                return numbers.allocator(store, key)("license:001:2025")
-            except Exception:
-                continue
-        raise AssertionError(f"{key} got no number")
+        return numbers.allocator(store, key)("license:001:2025")  # a race is no error for the caller
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(allocate, tasks + tasks))  # every task asks twice

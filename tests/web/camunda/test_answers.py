@@ -46,17 +46,32 @@ def test_completing_with_local_variables_writes_them_to_the_case_too(client, dep
     assert event.data["variables"] == {"checked_on": "2025-03-20T16:05:00+05:00", "skip_review": False}
 
 
-def test_completing_twice_answers_404_because_the_task_is_gone(client, deployed):
-    sample.start(deployed, "C-12")
+def test_the_same_complete_sent_again_gets_the_same_answer_and_moves_the_case_once(client, deployed):
+    case_id = sample.start(deployed, "C-12")
     task = fetch_one(client)
     done = {"workerId": "w1", "variables": {"skip_review": boolean(True)}}
 
     first = post(client, task["id"], "complete", done)
-    second = post(client, task["id"], "complete", done)
+    again = post(client, task["id"], "complete", done)
 
-    assert first.status_code == 204
-    assert second.status_code == 404
-    assert second.get_json()["type"] == "RestException"
+    assert (first.status_code, again.status_code) == (204, 204)
+    assert sample.history_kinds(deployed, case_id).count(("external_task_completed", "check")) == 1
+
+
+def test_another_result_after_the_completion_answers_404_because_the_task_is_gone(client, deployed):
+    sample.start(deployed, "C-12b")
+    task = fetch_one(client)
+    post(client, task["id"], "complete", {"workerId": "w1", "variables": {"skip_review": boolean(True)}})
+
+    other = post(
+        client, task["id"], "complete", {"workerId": "w1", "variables": {"skip_review": boolean(False)}}
+    )
+    stranger = post(
+        client, task["id"], "complete", {"workerId": "w2", "variables": {"skip_review": boolean(True)}}
+    )
+
+    assert (other.status_code, stranger.status_code) == (404, 404)
+    assert other.get_json()["type"] == "RestException"
 
 
 def test_a_variable_of_an_unknown_type_is_refused_by_name_and_the_case_stays(client, deployed):

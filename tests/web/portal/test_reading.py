@@ -11,10 +11,12 @@ from sqlalchemy import select
 from engine.external.worker_loop import WorkerLoop
 from engine.worker import WorkerRegistry
 from procedure.calendar import ALMATY
-from store.models import UserTask
+from store.models import SignInAttempt, UserTask
+from tests.engine import sample
 from tests.procedure.helpers import grounds
 from tests.procedure.world import World
 from tests.web.portal.conftest import submit
+from tests.web.signing import basic
 from workers import cabinet
 
 MONDAY_10 = datetime(2025, 4, 14, 10, 0, tzinfo=ALMATY)
@@ -173,3 +175,20 @@ def test_the_openapi_description_is_served(client):
 
     assert answer.status_code == 200
     assert "/api/portal/applications" in answer.get_json()["paths"]
+
+
+def test_repeated_wrong_passwords_throttle_the_portal_too_and_successes_leave_no_rows(
+    deployed, client, applicants, orchestrator
+):
+    assert client.get("/api/portal/applications", headers=applicants.dala).status_code == 200
+    wrong = basic("dala", "not the password")
+
+    refused = [client.get("/api/portal/applications", headers=wrong).status_code for _ in range(5)]
+    throttled = client.get("/api/portal/applications", headers=applicants.dala)
+
+    assert refused == [401] * 5
+    assert throttled.status_code == 429
+    assert throttled.get_json()["type"] == "SignInThrottled"
+    assert int(throttled.headers["Retry-After"]) > 0
+    outcomes = [a.outcome for a in sample.rows(orchestrator, SignInAttempt)]
+    assert sorted(outcomes) == ["refused"] * 5 + ["throttled"]

@@ -6,8 +6,11 @@ import io
 import json
 import re
 
+import pytest
+
 from engine.runtime.documents import Received
 from tests.conftest import DIAGRAMS
+from web.staff import deployment_pages
 
 
 def _diagram_data(page: str) -> dict:
@@ -107,3 +110,25 @@ def test_the_case_page_lists_the_documents_received_and_whether_they_are_kept(br
     orchestrator.destroy_case_documents(case_id, f"{case_id}:task", "worker:w1")
     page = browser("hana").get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'data-kept="false"' in page and "(para 6)" in page
+
+
+@pytest.mark.parametrize(
+    "content, refused",
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>',
+            "UnsafeXml",
+        ),
+        (b"<definitions><process></definitions>", "InvalidXml"),
+    ],
+    ids=["entity", "not well-formed"],
+)
+def test_an_upload_the_hardened_parser_refuses_never_reaches_bpmnlint(browser, monkeypatch, content, refused):
+    linted = []
+    monkeypatch.setattr(deployment_pages, "lint_diagrams", lambda documents: linted.append(documents))
+
+    answer = _upload(browser("nurs"), ("hostile.bpmn", content))
+
+    assert answer.status_code == 400
+    assert f"{refused}: hostile.bpmn" in answer.get_data(as_text=True)
+    assert linted == []
