@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict
-from engine.runtime import commands, definitions, external_tasks, messages, numbers
+from engine.runtime import commands, external_tasks, messages, numbers
+from engine.runtime.events import signals, start_events
 from store.db import Store
 from store.models import ExternalTask
 
@@ -42,7 +43,7 @@ class Orchestrator:
 
     def deploy(self, documents: dict[str, bytes], actor: str = "system"):
         with self.transaction() as session:
-            return definitions.deploy(session, documents, actor)
+            return start_events.deploy(session, documents, actor)
 
     def start_case(
         self,
@@ -116,6 +117,11 @@ class Orchestrator:
             return messages.correlate(
                 session, name, variables or {}, actor, business_key, case_id, correlation_keys
             )
+
+    def signal(self, name: str, actor: str = "system") -> list[str]:
+        """Throw signal `name` to every waiting case and signal start event; return the cases reached."""
+        with self.transaction() as session:
+            return signals.throw(session, name, actor)
 
     def allocate_number(self, series: str, idempotency_key: str) -> int:
         with self.transaction() as session:

@@ -12,7 +12,6 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import (
-    BoundaryEvent,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
@@ -40,6 +39,14 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.dialect.constructs import refusals, rewrite
+from engine.dialect.constructs.specs import (
+    CodeVariablesParser,
+    LicflowBoundaryEvent,
+    PassThroughParser,
+    PassThroughTask,
+    SignalAndErrorParser,
+)
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram
 
@@ -120,10 +127,16 @@ class CamundaReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
         return ReceiveTaskParser.create_task(self)
 
 
-def _event_parser(base):
+def _event_parser(base, *mixins):
     return type(
-        base.__name__.replace("Camunda", "Licflow"), (VariablesMessageParser, CamundaAttributes, base), {}
+        base.__name__.replace("Camunda", "Licflow"),
+        (*mixins, SignalAndErrorParser, VariablesMessageParser, CamundaAttributes, base),
+        {},
     )
+
+
+class LicflowPassThroughParser(CamundaAttributes, PassThroughParser):
+    """Parse plain and manual tasks as pass-through tasks, keeping their camunda attributes."""
 
 
 class LicflowParser(CamundaParser):
@@ -132,6 +145,9 @@ class LicflowParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (ExternalTaskParser, ExternalServiceTask),
+        full_tag("sendTask"): (ExternalTaskParser, ExternalServiceTask),
+        full_tag("task"): (LicflowPassThroughParser, PassThroughTask),
+        full_tag("manualTask"): (LicflowPassThroughParser, PassThroughTask),
         full_tag("userTask"): (LicflowUserTaskParser, UserTask),
         full_tag("startEvent"): (_event_parser(CamundaStartEventParser), StartEvent),
         full_tag("endEvent"): (_event_parser(CamundaEndEventParser), EndEvent),
@@ -143,17 +159,26 @@ class LicflowParser(CamundaParser):
             _event_parser(CamundaIntermediateThrowEventParser),
             IntermediateThrowEvent,
         ),
-        full_tag("boundaryEvent"): (_event_parser(CamundaBoundaryEventParser), BoundaryEvent),
+        full_tag("boundaryEvent"): (
+            _event_parser(CamundaBoundaryEventParser, CodeVariablesParser),
+            LicflowBoundaryEvent,
+        ),
         full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
     }
 
     def add_document(self, name: str, content: bytes | str) -> None:
-        """Add one .bpmn or .dmn document, parsed with the hardened XML parser."""
+        """Add one .bpmn or .dmn document, parsed with the hardened XML parser.
+
+        A BPMN document is first checked for constructs licflow cannot run (refused with
+        every one named) and then rewritten into constructs SpiffWorkflow runs as Camunda.
+        """
         root = parse_xml(content, name)
         try:
             if name.endswith(".dmn"):
                 self.add_dmn_xml(root, filename=name)
             else:
+                refusals.check(root, name)
+                rewrite.prepare(root)
                 self.add_bpmn_xml(root, filename=name)
         except ValidationException as error:
             raise InvalidDiagram(f"{name}: {error}") from error

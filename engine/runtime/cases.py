@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -20,6 +21,7 @@ from engine.runtime.definitions import specs_of
 from engine.runtime.history import SYSTEM, HistoryWriter
 from engine.runtime.projections import reconcile
 from engine.runtime.serializer import dump_state, load_state
+from engine.runtime.state_summary import state_summary
 from store.models import Case, ProcessDefinition
 
 
@@ -33,6 +35,7 @@ class OpenCase:
     history: HistoryWriter
     now: datetime
     completed_elements: list[str] = field(default_factory=list)
+    thrown_signals: list[str] = field(default_factory=list)  # to hand on to the other cases
 
     @property
     def id(self) -> str:
@@ -84,6 +87,23 @@ def advance(case: OpenCase) -> None:
     except SpiffWorkflowException as error:
         element = getattr(getattr(error, "task_spec", None), "bpmn_id", None)
         raise ProcessError(f"the diagram failed at {element or 'an element'}: {error}", element) from error
+    case.thrown_signals.extend(thrown_signals(case.workflow))
+
+
+def thrown_signals(workflow: BpmnWorkflow) -> list[str]:
+    """Take the events the case threw beyond itself; return the names of its signals.
+
+    A message throw runs as a none event and an error or escalation nothing caught ends
+    its path, as in Camunda 7; only signals travel on, to every other waiting case.
+    """
+    events = workflow.get_events()
+    return [e.event_definition.name for e in events if isinstance(e.event_definition, SignalEventDefinition)]
+
+
+def finish(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
+    """Record where the case now stands (so a replay can compare each step), then save it."""
+    case.history.append("state_reached", SYSTEM, **state_summary(case.workflow))
+    save(session, case, actor)
 
 
 def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:

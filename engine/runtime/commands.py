@@ -14,47 +14,29 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from engine import extensions
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
-from engine.errors import Conflict, InvalidCommand, NotFound
+from engine.errors import Conflict, NotFound
 from engine.runtime import cases, forms, waits
 from engine.runtime.definitions import require_latest
-from engine.runtime.history import SYSTEM
-from engine.runtime.state_summary import state_summary
-from store.models import Case, CaseLabel, ExternalTask, Timer, UserTask
+from engine.runtime.events import signals, starts
+from engine.runtime.events.starts import require_variables
+from store.models import Case, ExternalTask, Timer, UserTask
 
 Variables = dict[str, Any]
 
 
 def start_case(session: Session, key: str, business_key: str | None, variables: Variables, actor: str) -> str:
     """Start a case of the newest version of process `key`; return its id."""
-    _require_variables(variables)
+    require_variables(variables)
     definition = require_latest(session, key)
-    case = cases.new_case(session, definition, business_key, variables)
-    case.history.append(
-        "case_started",
-        actor,
-        definition_key=definition.key,
-        definition_version=definition.version,
-        business_key=business_key,
-        variables=variables,
-        clock=case.now.isoformat(),
-    )
-    _label(session, case.id, variables)
-    cases.advance(case)
-    _save(session, case, actor)
+    case = starts.start(session, definition, business_key, variables, actor)
+    signals.broadcast(session, case, actor)
     return case.id
-
-
-def _label(session: Session, case_id: str, variables: Variables) -> None:
-    label = extensions.current().case_label
-    if label is not None:
-        session.add(CaseLabel(case_id=case_id, **label(variables)))
 
 
 def complete_user_task(session: Session, task_id: str, data: Variables, actor: str) -> str:
     """Complete a ready user task with the data the person entered; return the case id."""
-    _require_variables(data)
+    require_variables(data)
     row = session.get(UserTask, task_id)
     if row is None:
         raise NotFound(f"no user task with id {task_id!r}")
@@ -78,7 +60,7 @@ def complete_user_task(session: Session, task_id: str, data: Variables, actor: s
 
 def complete_external_task(session: Session, task: ExternalTask, variables: Variables, actor: str) -> str:
     """Finish an external task with the variables its worker returned."""
-    _require_variables(variables)
+    require_variables(variables)
     case, engine_task = _open_external(session, task)
     case.history.append(
         "external_task_completed",
@@ -100,11 +82,9 @@ def throw_bpmn_error(
     session: Session, task: ExternalTask, code: str, message: str, variables: Variables, actor: str
 ) -> bool:
     """Throw BPMN error `code` from an external task; return False if nothing catches it."""
-    _require_variables(variables)
+    require_variables(variables)
     case, engine_task = _open_external(session, task)
-    event = BpmnEvent(
-        ErrorEventDefinition(message or code, code), payload=variables, target=engine_task.workflow
-    )
+    event = BpmnEvent(bpmn_error_event(code, message), payload=variables, target=engine_task.workflow)
     engine_task.data.update(variables)
     if not _error_is_caught(case.workflow, event):
         return False
@@ -122,6 +102,11 @@ def throw_bpmn_error(
     cases.advance(case)
     _save(session, case, actor)
     return True
+
+
+def bpmn_error_event(code: str, message: str | None):
+    """Return the error a worker throws: its code, and its message (for errorMessageVariable)."""
+    return ErrorEventDefinition(message or "", code)
 
 
 def _error_is_caught(workflow, event) -> bool:
@@ -147,7 +132,7 @@ def _open_external(session: Session, task: ExternalTask):
 
 def correlate_message(session: Session, case_id: str, name: str, variables: Variables, actor: str) -> None:
     """Deliver message `name` to the case the correlation chose."""
-    _require_variables(variables)
+    require_variables(variables)
     case = cases.open_case(session, case_id)
     if not any(m.message_name == name for m in waits.waiting_messages(case.workflow)):
         raise Conflict(f"case {case_id} is not waiting for message {name!r}")
@@ -181,14 +166,9 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
 
 
 def _save(session: Session, case, actor: str) -> None:
-    """Record where the case now stands (so a replay can compare each step), then save it."""
-    case.history.append("state_reached", SYSTEM, **state_summary(case.workflow))
-    cases.save(session, case, actor)
-
-
-def _require_variables(variables: Any) -> None:
-    if not isinstance(variables, dict) or not all(isinstance(k, str) for k in variables):
-        raise InvalidCommand("variables must be an object with string keys")
+    """Record where the case stands, save it, and hand the signals it threw to the other cases."""
+    cases.finish(session, case, actor)
+    signals.broadcast(session, case, actor)
 
 
 def case_row(session: Session, case_id: str) -> Case:

@@ -1,4 +1,10 @@
-"""Correlate an incoming message to exactly one waiting case."""
+"""Correlate an incoming message to exactly one waiting case, or start a case by its message start event.
+
+As in Camunda 7 a waiting case comes first; when none waits, the newest version of the
+one process with a message start event of that name starts a case, with the message's
+variables and business key. Correlation keys and a case id name a running case, so with
+them no case is started.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from engine.errors import AmbiguousCorrelation, InvalidCommand, MessageNotCorrelated
 from engine.runtime import cases, commands, waits
-from store.models import Case, MessageSubscription
+from engine.runtime.events import signals, starts
+from store.models import Case, MessageSubscription, ProcessDefinition, StartSubscription
 
 
 def correlate(
@@ -21,14 +28,19 @@ def correlate(
     case_id: str | None = None,
     correlation_keys: dict[str, Any] | None = None,
 ) -> str:
-    """Deliver message `name` to the one case that waits for it and matches; return its id."""
+    """Deliver message `name` to the one case that waits for it and matches, or start one; return its id."""
     if not name:
         raise InvalidCommand("a message needs a name")
-    if business_key is None and case_id is None and not correlation_keys:
-        raise InvalidCommand("name a business key, a case id or correlation keys to correlate by")
-    candidates = _subscribed_cases(session, name, business_key, case_id)
+    keyed = business_key is not None or case_id is not None or bool(correlation_keys)
+    candidates = _subscribed_cases(session, name, business_key, case_id) if keyed else []
     if correlation_keys:
         candidates = [c for c in candidates if _matches(session, c, name, correlation_keys)]
+    if not candidates and case_id is None and not correlation_keys:
+        started = _start_by_message(session, name, variables, business_key, actor)
+        if started is not None:
+            return started
+    if not keyed:
+        raise InvalidCommand("name a business key, a case id or correlation keys to correlate by")
     if not candidates:
         raise MessageNotCorrelated(f"no case waits for message {name!r} with those keys")
     if len(candidates) > 1:
@@ -39,11 +51,40 @@ def correlate(
     return candidates[0]
 
 
+def _start_by_message(session, name, variables, business_key, actor) -> str | None:
+    """Start a case at the one message start event named `name`; None when no process has one."""
+    subscriptions = list(
+        session.scalars(
+            select(StartSubscription).where(
+                StartSubscription.kind == "message", StartSubscription.name == name
+            )
+        )
+    )
+    if not subscriptions:
+        return None
+    if len(subscriptions) > 1:
+        keys = ", ".join(sorted(s.process_key for s in subscriptions))
+        raise AmbiguousCorrelation(f"processes {keys} all start by message {name!r}; none was started")
+    (subscription,) = subscriptions
+    definition = session.get(ProcessDefinition, subscription.definition_id)
+    case = starts.start(
+        session,
+        definition,
+        business_key,
+        variables,
+        actor,
+        subscription.element_id,
+        trigger={"message": name},
+    )
+    signals.broadcast(session, case, actor)
+    return case.id
+
+
 def _subscribed_cases(session, name, business_key, case_id) -> list[str]:
     query = (
         select(MessageSubscription.case_id)
         .join(Case, Case.id == MessageSubscription.case_id)
-        .where(MessageSubscription.message_name == name)
+        .where(MessageSubscription.message_name == name, MessageSubscription.kind == "message")
         .distinct()
     )
     if business_key is not None:

@@ -1,6 +1,7 @@
 """Fire due timers from the database, once each, and wake up when the next one is due.
 
-Due times live in the `timers` table. A sweep claims one due timer at a time
+Due times live in the `timers` table: timer events of cases, and timer start events of
+definitions, which start a case when they fire. A sweep claims one due timer at a time
 (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several serving processes never fire
 the same timer), fires it through the engine and commits. Timers missed while the
 process was down are simply due, and fire at the first sweep after start-up.
@@ -16,8 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
-from engine.errors import Conflict, ProcessError
+from engine.errors import Conflict, InvalidCommand, ProcessError
 from engine.runtime import commands
+from engine.runtime.events import start_events
 from store.db import Store
 from store.models import Incident, Timer
 
@@ -53,6 +55,9 @@ def _fire_next(store: Store, actor: str) -> str | None:
         if timer is None:
             return None
         timer_id, case_id, element_id = timer.id, timer.case_id, timer.element_id
+        if case_id is None:
+            _start_case(session, timer, actor)
+            return timer_id
         try:
             with session.begin_nested():
                 commands.fire_timer(session, timer, actor)
@@ -69,6 +74,16 @@ def _fire_next(store: Store, actor: str) -> str | None:
                 )
             )
         return timer_id
+
+
+def _start_case(session, timer: Timer, actor: str) -> None:
+    """Fire a timer start event: a new case; a start that fails is logged and the cycle goes on."""
+    try:
+        with session.begin_nested():
+            start_events.fire(session, timer, actor)
+    except (ProcessError, InvalidCommand) as error:
+        log.error("timer start %s of definition %s failed: %s", timer.element_id, timer.definition_id, error)
+        start_events.settle(session, timer, "failed")
 
 
 def next_due_at(store: Store) -> datetime | None:
