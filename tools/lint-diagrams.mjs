@@ -2,7 +2,8 @@
 // Lint BPMN diagrams with bpmnlint (config: .bpmnlintrc at the repository root).
 //
 // Usage:
-//   node tools/lint-diagrams.mjs              lint bpmn/**/*.bpmn and tests/diagrams/*.bpmn
+//   node tools/lint-diagrams.mjs              lint bpmn/**/*.bpmn, tests/diagrams/*.bpmn and
+//                                             tests/dialect/diagrams/*.bpmn
 //   node tools/lint-diagrams.mjs FILE|DIR...  lint the given files / *.bpmn under the given dirs
 //
 // Any problem (error OR warning, including XML parse errors and import
@@ -32,6 +33,7 @@ function collect(args) {
     return [
       ...bpmnFilesIn(join(root, 'bpmn'), true),
       ...bpmnFilesIn(join(root, 'tests', 'diagrams'), false),
+      ...bpmnFilesIn(join(root, 'tests', 'dialect', 'diagrams'), false),
     ];
   }
   const files = [];

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import (
+    CallActivity,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
@@ -31,7 +32,9 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 )
 from SpiffWorkflow.camunda.parser.task_spec import (
     CAMUNDA_MODEL_NS,
+    CallActivityParser,
     CamundaTaskParser,
+    SubWorkflowParser,
     UserTaskParser,
 )
 from SpiffWorkflow.camunda.specs.event_definitions import (
@@ -40,6 +43,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.dialect.constructs import refusals, rewrite
+from engine.dialect.constructs.multi_instance import MultiInstanceParser
 from engine.dialect.constructs.specs import (
     CodeVariablesParser,
     LicflowBoundaryEvent,
@@ -102,7 +106,7 @@ class VariablesMessageParser:
         )
 
 
-class ExternalTaskParser(CamundaAttributes, CamundaTaskParser):
+class ExternalTaskParser(MultiInstanceParser, CamundaAttributes, CamundaTaskParser):
     """Parse a service task as an external task and insist on a topic."""
 
     def create_task(self):
@@ -116,7 +120,7 @@ class ExternalTaskParser(CamundaAttributes, CamundaTaskParser):
         return super().create_task()
 
 
-class LicflowUserTaskParser(CamundaAttributes, UserTaskParser):
+class LicflowUserTaskParser(MultiInstanceParser, CamundaAttributes, UserTaskParser):
     """Parse a user task keeping assignment, due date and form attributes."""
 
 
@@ -135,8 +139,16 @@ def _event_parser(base, *mixins):
     )
 
 
-class LicflowPassThroughParser(CamundaAttributes, PassThroughParser):
+class LicflowPassThroughParser(MultiInstanceParser, CamundaAttributes, PassThroughParser):
     """Parse plain and manual tasks as pass-through tasks, keeping their camunda attributes."""
+
+
+class LicflowSubProcessParser(MultiInstanceParser, CamundaAttributes, SubWorkflowParser):
+    """Parse an embedded sub-process, multi-instance as Camunda runs it."""
+
+
+class LicflowCallActivityParser(MultiInstanceParser, CamundaAttributes, CallActivityParser):
+    """Parse a call activity, keeping its camunda attributes, multi-instance as Camunda runs it."""
 
 
 class LicflowParser(CamundaParser):
@@ -148,6 +160,8 @@ class LicflowParser(CamundaParser):
         full_tag("sendTask"): (ExternalTaskParser, ExternalServiceTask),
         full_tag("task"): (LicflowPassThroughParser, PassThroughTask),
         full_tag("manualTask"): (LicflowPassThroughParser, PassThroughTask),
+        full_tag("subProcess"): (LicflowSubProcessParser, CallActivity),
+        full_tag("callActivity"): (LicflowCallActivityParser, CallActivity),
         full_tag("userTask"): (LicflowUserTaskParser, UserTask),
         full_tag("startEvent"): (_event_parser(CamundaStartEventParser), StartEvent),
         full_tag("endEvent"): (_event_parser(CamundaEndEventParser), EndEvent),

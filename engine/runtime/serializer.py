@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
-from engine.dialect.constructs.specs import CONVERTERS
+from engine.dialect.constructs import multi_instance, specs
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 
 SPEC_KEY = "spec"
@@ -52,7 +52,8 @@ def _config():
     config[ExternalServiceTask] = BpmnTaskSpecConverter
     config[VariablesMessageEventDefinition] = MessageEventDefinitionConverter
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
-    config.update(CONVERTERS)
+    config.update(specs.CONVERTERS)
+    config.update(multi_instance.CONVERTERS)
     return config
 
 

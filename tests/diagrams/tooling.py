@@ -27,6 +27,7 @@ def diagram_files() -> list[Path]:
     """Return every diagram of the project and of the tests."""
     files = sorted((ROOT / "bpmn").rglob("*.bpmn")) if (ROOT / "bpmn").is_dir() else []
     files += sorted((ROOT / "tests" / "diagrams").glob("*.bpmn"))
+    files += sorted((ROOT / "tests" / "dialect" / "diagrams").glob("*.bpmn"))
     return files
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from engine.dialect.constructs import vocabulary as v
+from engine.dialect.constructs.rewrite import performer_text
 from engine.errors import InvalidDiagram
 
 EXTERNAL = 'an external task: camunda:type="external" camunda:topic="..." served by a worker'
@@ -284,8 +285,7 @@ def _user_tasks(element) -> Iterator[Refusal]:
     if v.local(element.tag) != "resourceAssignmentExpression":
         return
     performer = element.getparent()
-    expression = element.find(f"{v.B}formalExpression")
-    text = (expression.text or "").strip() if expression is not None else ""
+    text = performer_text(performer).strip()
     if not text:
         problem = "a performer without an expression"
         yield Refusal(describe(performer.getparent()), problem, "name users or groups")

@@ -92,8 +92,16 @@ def read_performers(root) -> None:
 
 
 def _expression(performer) -> str:
-    expression = performer.find(f"{B}resourceAssignmentExpression/{B}formalExpression")
-    return (expression.text or "") if expression is not None else ""
+    return performer_text(performer)
+
+
+def performer_text(performer) -> str:
+    """Return the text of a performer's expression (`formalExpression`, or `expression` as moddle writes)."""
+    for kind in ("formalExpression", "expression"):
+        expression = performer.find(f"{B}resourceAssignmentExpression/{B}{kind}")
+        if expression is not None:
+            return expression.text or ""
+    return ""
 
 
 def _split(text: str | None) -> list[str]:

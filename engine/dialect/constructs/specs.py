@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BoundaryEventConverter, BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.base import EventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     CodeEventDefinition,
     ErrorEventDefinition,
@@ -54,6 +56,29 @@ class BroadcastSignal(SignalEventDefinition):
         top.bpmn_events.append(BpmnEvent(self))
 
 
+class TimerStart(EventDefinition):
+    """A timer start event of a process: the engine's timer for the definition fires it, never the case.
+
+    Inside a case it only waits, so that a case started another way never reads its time.
+    """
+
+    def __init__(self, name, expression, **kwargs):
+        super().__init__(name, **kwargs)
+        self.expression = expression
+
+
+class DateStart(TimerStart):
+    """A timer start event at a date (`timeDate`)."""
+
+
+class DurationStart(TimerStart):
+    """A timer start event a duration after the deployment (`timeDuration`)."""
+
+
+class CycleStart(TimerStart):
+    """A timer start event that repeats (`timeCycle`, e.g. R3/2030-01-01T09:00:00Z/P1D)."""
+
+
 class LicflowBoundaryEvent(BoundaryEvent):
     """A boundary event that writes the caught code to variables and keeps listening when non-interrupting."""
 
@@ -92,6 +117,7 @@ def _listen_again(spec, my_task) -> None:
         return
     again = split._add_child(spec, TaskState.WAITING)
     again.triggered = True
+    spec._predict(again, mask=TaskState.NOT_FINISHED_MASK)
     spec._update(again)
 
 
@@ -111,7 +137,21 @@ class CodeVariablesParser:
 
 
 class SignalAndErrorParser:
-    """Build broadcast signals, and error throws that carry the error's camunda:errorMessage."""
+    """Build broadcast signals, timer starts, and error throws that carry the error's camunda:errorMessage."""
+
+    def parse_timer_event(self, event):
+        parsed = super().parse_timer_event(event)
+        if self.node.tag != f"{B}startEvent" or self.node.getparent().tag != f"{B}process":
+            return parsed
+        for tag, kind in (
+            ("timeDate", DateStart),
+            ("timeDuration", DurationStart),
+            ("timeCycle", CycleStart),
+        ):
+            found = event.find(f"{B}{tag}")
+            if found is not None:
+                return kind(parsed.name, found.text, description=parsed.description)
+        return parsed
 
     def parse_signal_event(self, signal_event):
         parsed = super().parse_signal_event(signal_event)
@@ -131,4 +171,7 @@ CONVERTERS = {
     PassThroughTask: BpmnTaskSpecConverter,
     LicflowBoundaryEvent: BoundaryEventConverter,
     BroadcastSignal: EventDefinitionConverter,
+    DateStart: TimerConditionalEventDefinitionConverter,
+    DurationStart: TimerConditionalEventDefinitionConverter,
+    CycleStart: TimerConditionalEventDefinitionConverter,
 }

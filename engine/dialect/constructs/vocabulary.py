@@ -103,6 +103,7 @@ BPMN_ELEMENTS = frozenset(
         "potentialOwner",
         "resourceAssignmentExpression",
         "formalExpression",
+        "expression",  # a resource assignment's expression, as bpmn-moddle writes it
     }
 )
 

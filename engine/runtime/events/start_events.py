@@ -16,17 +16,14 @@ from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
-    TimerEventDefinition,
-)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.dialect.constructs.specs import CycleStart, DurationStart, TimerStart
 from engine.dialect.expressions import evaluate, shared_script_engine
 from engine.errors import InvalidDiagram
 from engine.runtime import definitions
@@ -70,7 +67,7 @@ def register(session: Session, definition: ProcessDefinition) -> None:
                     element_id=event.bpmn_id,
                 )
             )
-        elif isinstance(trigger, TimerEventDefinition):
+        elif isinstance(trigger, TimerStart):
             due_at, cycle = first_due(spec, subprocess_specs, event)
             if due_at is not None:
                 session.add(_timer(definition.id, event.bpmn_id, due_at, cycle))
@@ -82,15 +79,15 @@ def first_due(spec, subprocess_specs, event) -> tuple[datetime | None, dict | No
     (context,) = workflow.get_tasks(state=TaskState.READY)
     trigger = event.event_definition
     try:
-        value = str(evaluate(workflow, context, trigger.expression)).strip()
+        value = _value(workflow, context, trigger.expression)
         now = clock.now()
-        if isinstance(trigger, CycleTimerEventDefinition):
+        if isinstance(trigger, CycleStart):
             cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(value)
             if cycles == 0:
                 return None, None
             left = cycles - 1 if cycles > 0 else -1
             return clock.as_utc(start), {"left": left, "seconds": duration.total_seconds()}
-        if isinstance(trigger, DurationTimerEventDefinition):
+        if isinstance(trigger, DurationStart):
             parsed = TimerEventDefinition.parse_iso_duration(value)
             return now + TimerEventDefinition.get_timedelta_from_start(parsed, now), None
         return clock.as_utc(TimerEventDefinition.get_datetime(value)), None
@@ -125,6 +122,14 @@ def settle(session: Session, timer: Timer, status: str) -> None:
     following = next_start(timer, now)
     if following is not None:
         session.add(following)
+
+
+def _value(workflow, context, expression: str) -> str:
+    """Return a timer's text: an expression (`${...}`) evaluated, a literal as written (as JUEL reads it)."""
+    text = (expression or "").strip()
+    if "${" in text or "#{" in text:
+        return str(evaluate(workflow, context, text)).strip()
+    return text
 
 
 def next_start(timer: Timer, now: datetime) -> Timer | None:
