@@ -43,6 +43,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.dialect.constructs import refusals, rewrite
+from engine.dialect.constructs.calls import BoundCallActivity
 from engine.dialect.constructs.multi_instance import MultiInstanceParser
 from engine.dialect.constructs.specs import (
     CodeVariablesParser,
@@ -161,7 +162,7 @@ class LicflowParser(CamundaParser):
         full_tag("task"): (LicflowPassThroughParser, PassThroughTask),
         full_tag("manualTask"): (LicflowPassThroughParser, PassThroughTask),
         full_tag("subProcess"): (LicflowSubProcessParser, CallActivity),
-        full_tag("callActivity"): (LicflowCallActivityParser, CallActivity),
+        full_tag("callActivity"): (LicflowCallActivityParser, BoundCallActivity),
         full_tag("userTask"): (LicflowUserTaskParser, UserTask),
         full_tag("startEvent"): (_event_parser(CamundaStartEventParser), StartEvent),
         full_tag("endEvent"): (_event_parser(CamundaEndEventParser), EndEvent),

@@ -68,9 +68,13 @@ def steps_of(events: list) -> list[Step]:
     return steps
 
 
-def start(step: Step, spec, subprocess_specs: dict) -> BpmnWorkflow:
-    """Create the case's workflow with its recorded start variables, at the start event that fired."""
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
+def start(step: Step, spec, subprocess_specs: dict, calls=None) -> BpmnWorkflow:
+    """Create the case's workflow with its recorded start variables, at the start event that fired.
+
+    `calls` resolves its call activities as recorded (`engine.runtime.bindings`).
+    """
+    workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=shared_script_engine())
+    workflow.called_processes = calls
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(step.input.data.get("variables") or {})
     open_at(workflow, step.input.data.get("start_event"))

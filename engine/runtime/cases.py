@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.dialect.expressions import shared_script_engine
 from engine.errors import NotFound, ProcessError
+from engine.runtime.bindings import CalledProcesses, specs_for_state
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import SYSTEM, HistoryWriter
 from engine.runtime.projections import reconcile
@@ -46,7 +47,7 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
     """Create a case of `definition` with start variables, not yet run."""
     now = clock.now()
     spec, subprocess_specs = specs_of(definition)
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
+    workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=shared_script_engine())
     for task in workflow.get_tasks(state=TaskState.READY):  # the start task
         task.data.update(variables)
     row = Case(
@@ -59,7 +60,9 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
         updated_at=now,
     )
     session.add(row)
-    return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
+    history = HistoryWriter(session, row.id, now)
+    workflow.called_processes = CalledProcesses(session, definition, history)
+    return OpenCase(row, definition, workflow, history, now)
 
 
 def open_case(session: Session, case_id: str) -> OpenCase:
@@ -68,10 +71,14 @@ def open_case(session: Session, case_id: str) -> OpenCase:
     if row is None:
         raise NotFound(f"no case with id {case_id!r}")
     definition = session.get(ProcessDefinition, row.definition_id)
-    spec, subprocess_specs = specs_of(definition)
-    workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
+    spec, _ = specs_of(definition)
+    workflow = load_state(
+        row.state, spec, specs_for_state(session, definition, row.state), shared_script_engine()
+    )
     now = clock.now()
-    return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
+    history = HistoryWriter(session, row.id, now)
+    workflow.called_processes = CalledProcesses(session, definition, history)
+    return OpenCase(row, definition, workflow, history, now)
 
 
 def advance(case: OpenCase) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from copy import deepcopy
 
-from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter, SubWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
 from engine.dialect.constructs import multi_instance, specs
+from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 
 SPEC_KEY = "spec"
@@ -54,6 +56,8 @@ def _config():
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
     config.update(specs.CONVERTERS)
     config.update(multi_instance.CONVERTERS)
+    config[BoundCallActivity] = SubWorkflowConverter
+    config[BpmnSubWorkflow] = BoundSubWorkflowConverter
     return config
 
 
