@@ -51,6 +51,7 @@ from engine.dialect.constructs.specs import (
     PassThroughParser,
     PassThroughTask,
     SignalAndErrorParser,
+    SignalEndParser,
 )
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram
@@ -165,7 +166,7 @@ class LicflowParser(CamundaParser):
         full_tag("callActivity"): (LicflowCallActivityParser, BoundCallActivity),
         full_tag("userTask"): (LicflowUserTaskParser, UserTask),
         full_tag("startEvent"): (_event_parser(CamundaStartEventParser), StartEvent),
-        full_tag("endEvent"): (_event_parser(CamundaEndEventParser), EndEvent),
+        full_tag("endEvent"): (_event_parser(CamundaEndEventParser, SignalEndParser), EndEvent),
         full_tag("intermediateCatchEvent"): (
             _event_parser(CamundaIntermediateCatchEventParser),
             IntermediateCatchEvent,

@@ -30,3 +30,25 @@ def test_an_escalation_starts_a_non_interrupting_escalation_event_sub_process(or
     assert drive.status(orchestrator, case_id) == "running"
     drive.complete(orchestrator, case_id, "read_case")
     assert drive.status(orchestrator, case_id) == "completed"
+
+
+def test_an_escalation_end_event_is_caught_at_the_interrupting_boundary(orchestrator):
+    drive.deploy(orchestrator, "escalation_end")
+    case_id = orchestrator.start_case("dialect_escalation_end")
+
+    drive.work(orchestrator, "dialect.assess")
+
+    assert drive.open_elements(orchestrator, case_id) == ["decide"]
+    assert "end" not in drive.completed_elements(orchestrator, case_id)
+
+
+def test_an_interrupting_escalation_event_sub_process_stops_the_work(orchestrator):
+    documents = drive.edited(
+        "escalation_event_subprocess", "escalated", attributes={"isInterrupting": "true"}
+    )
+    orchestrator.deploy(documents)
+    case_id = orchestrator.start_case("dialect_escalation_handler")
+
+    drive.work(orchestrator, "dialect.check")
+
+    assert drive.open_elements(orchestrator, case_id) == ["read_case"]

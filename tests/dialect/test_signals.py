@@ -44,3 +44,34 @@ def test_a_signal_boundary_event_interrupts_the_task_it_is_attached_to(orchestra
 
     assert drive.status(orchestrator, case_id) == "completed"
     assert drive.completed_elements(orchestrator, case_id)[-2:] == ["lifted_again", "cut_short"]
+
+
+def test_a_signal_end_event_reaches_the_waiting_cases(orchestrator):
+    drive.deploy(orchestrator, "signal_catch")
+    drive.deploy(orchestrator, "signal_end")
+    case_id = orchestrator.start_case("dialect_signal_catch", "W-7")
+
+    orchestrator.start_case("dialect_signal_end")
+
+    assert drive.open_elements(orchestrator, case_id) == ["answer"]
+
+
+def test_a_non_interrupting_signal_boundary_runs_beside_its_task(orchestrator):
+    orchestrator.deploy(drive.edited("signal_catch", "lifted_again", attributes={"cancelActivity": "false"}))
+    case_id = orchestrator.start_case("dialect_signal_catch", "W-8")
+    orchestrator.signal("embargo_lifted")
+
+    orchestrator.signal("embargo_lifted")
+
+    assert drive.open_elements(orchestrator, case_id) == ["answer"]
+    assert "cut_short" in drive.completed_elements(orchestrator, case_id)
+
+
+def test_a_signal_event_sub_process_stops_the_work_of_every_waiting_case(orchestrator):
+    drive.deploy(orchestrator, "signal_event_subprocess")
+    cases = [orchestrator.start_case("dialect_signal_handler", f"O-{n}") for n in range(2)]
+
+    reached = orchestrator.signal("office_closed")
+
+    assert sorted(reached) == sorted(cases)
+    assert [drive.open_elements(orchestrator, c) for c in cases] == [["park"], ["park"]]

@@ -50,3 +50,13 @@ def test_the_initiator_variable_names_who_started_the_case(orchestrator):
     case_id = orchestrator.start_case("dialect_topic_expression", variables={"channel": "x"}, actor="clerk7")
 
     assert drive.variables(orchestrator, case_id)["started_by"] == "clerk7"
+
+
+def test_a_send_task_is_an_external_task_of_its_topic(orchestrator):
+    attributes = {"camunda:type": "external", "camunda:topic": "dialect.send"}
+    orchestrator.deploy(drive.edited("pass_through_tasks", "note", "sendTask", attributes))
+    case_id = orchestrator.start_case("dialect_pass_through")
+
+    assert drive.topics(orchestrator, case_id) == ["dialect.send"]
+    drive.work(orchestrator, "dialect.send")
+    assert drive.open_elements(orchestrator, case_id) == ["answer"]

@@ -187,11 +187,11 @@ def _event_definitions(element) -> Iterator[Refusal]:
 
 
 def _reference_rules(event, definition, trigger: str) -> Iterator[Refusal]:
-    reference = {"message": "messageRef", "signal": "signalRef"}.get(trigger)
-    if reference and not definition.get(reference):
-        yield Refusal(describe(event), f"the {trigger} event names no {trigger}", f"set {reference}")
     kind = v.local(event.tag)
     throws = kind in ("endEvent", "intermediateThrowEvent")
+    reference = {"message": "messageRef", "signal": "signalRef"}.get(trigger)
+    if reference and not definition.get(reference) and not (throws and trigger == "message"):
+        yield Refusal(describe(event), f"the {trigger} event names no {trigger}", f"set {reference}")
     if throws and trigger in ("error", "escalation") and not definition.get(f"{trigger}Ref"):
         yield Refusal(describe(event), f"the {trigger} end event names no {trigger}", f"set {trigger}Ref")
     if trigger == "signal" and definition.find(f"{v.B}extensionElements/{v.C}in") is not None:

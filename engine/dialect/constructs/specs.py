@@ -10,11 +10,10 @@
 
 from __future__ import annotations
 
-from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.parser.event_parsers import SIGNAL_EVENT_XPATH
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BoundaryEventConverter, BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
-from SpiffWorkflow.bpmn.specs.event_definitions.base import EventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     CodeEventDefinition,
     ErrorEventDefinition,
@@ -27,6 +26,7 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.dialect.constructs import timers
 from engine.dialect.constructs.vocabulary import CAMUNDA_NS, B, C
 
 CODE_VARIABLES = {
@@ -54,29 +54,6 @@ class BroadcastSignal(SignalEventDefinition):
         top = my_task.workflow.top_workflow
         top.event_manager.catch(BpmnEvent(self), internal=False)
         top.bpmn_events.append(BpmnEvent(self))
-
-
-class TimerStart(EventDefinition):
-    """A timer start event of a process: the engine's timer for the definition fires it, never the case.
-
-    Inside a case it only waits, so that a case started another way never reads its time.
-    """
-
-    def __init__(self, name, expression, **kwargs):
-        super().__init__(name, **kwargs)
-        self.expression = expression
-
-
-class DateStart(TimerStart):
-    """A timer start event at a date (`timeDate`)."""
-
-
-class DurationStart(TimerStart):
-    """A timer start event a duration after the deployment (`timeDuration`)."""
-
-
-class CycleStart(TimerStart):
-    """A timer start event that repeats (`timeCycle`, e.g. R3/2030-01-01T09:00:00Z/P1D)."""
 
 
 class LicflowBoundaryEvent(BoundaryEvent):
@@ -136,22 +113,25 @@ class CodeVariablesParser:
         return extensions
 
 
+class SignalEndParser:
+    """Parse a signal end event, which SpiffWorkflow's end event parser does not look for."""
+
+    def create_task(self):
+        if self.node.find(f"{B}signalEventDefinition") is None:
+            return super().create_task()
+        definition = self.get_event_definition([SIGNAL_EVENT_XPATH])
+        task = self._create_task(definition)
+        task.connect(self.spec.end)
+        return task
+
+
 class SignalAndErrorParser:
-    """Build broadcast signals, timer starts, and error throws that carry the error's camunda:errorMessage."""
+    """Build broadcast signals, timers read as Camunda reads them, errors with their errorMessage."""
 
     def parse_timer_event(self, event):
         parsed = super().parse_timer_event(event)
-        if self.node.tag != f"{B}startEvent" or self.node.getparent().tag != f"{B}process":
-            return parsed
-        for tag, kind in (
-            ("timeDate", DateStart),
-            ("timeDuration", DurationStart),
-            ("timeCycle", CycleStart),
-        ):
-            found = event.find(f"{B}{tag}")
-            if found is not None:
-                return kind(parsed.name, found.text, description=parsed.description)
-        return parsed
+        starts = self.node.tag == f"{B}startEvent" and self.node.getparent().tag == f"{B}process"
+        return timers.timer_start(parsed) if starts else timers.camunda_timer(parsed)
 
     def parse_signal_event(self, signal_event):
         parsed = super().parse_signal_event(signal_event)
@@ -171,7 +151,5 @@ CONVERTERS = {
     PassThroughTask: BpmnTaskSpecConverter,
     LicflowBoundaryEvent: BoundaryEventConverter,
     BroadcastSignal: EventDefinitionConverter,
-    DateStart: TimerConditionalEventDefinitionConverter,
-    DurationStart: TimerConditionalEventDefinitionConverter,
-    CycleStart: TimerConditionalEventDefinitionConverter,
+    **timers.CONVERTERS,
 }

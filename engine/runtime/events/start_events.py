@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.dialect.constructs.specs import CycleStart, DurationStart, TimerStart
+from engine.dialect.constructs.timers import CycleStart, DurationStart, TimerStart, is_iso
 from engine.dialect.expressions import evaluate, shared_script_engine
 from engine.errors import InvalidDiagram
 from engine.runtime import definitions
@@ -125,11 +125,11 @@ def settle(session: Session, timer: Timer, status: str) -> None:
 
 
 def _value(workflow, context, expression: str) -> str:
-    """Return a timer's text: an expression (`${...}`) evaluated, a literal as written (as JUEL reads it)."""
+    """Return a timer's text: an ISO value as written, or its expression evaluated (no variables)."""
     text = (expression or "").strip()
-    if "${" in text or "#{" in text:
-        return str(evaluate(workflow, context, text)).strip()
-    return text
+    if "${" not in text and is_iso(text):
+        return text
+    return str(evaluate(workflow, context, text)).strip()
 
 
 def next_start(timer: Timer, now: datetime) -> Timer | None:
