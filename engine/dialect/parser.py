@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
+from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, GatewayParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import (
     CallActivity,
@@ -44,6 +45,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.dialect.constructs import refusals, rewrite
 from engine.dialect.constructs.calls import BoundCallActivity
+from engine.dialect.constructs.gateways import BranchMergingInclusiveGateway, BranchMergingParallelGateway
 from engine.dialect.constructs.multi_instance import MultiInstanceParser
 from engine.dialect.constructs.specs import (
     CodeVariablesParser,
@@ -164,6 +166,8 @@ class LicflowParser(CamundaParser):
         full_tag("manualTask"): (LicflowPassThroughParser, PassThroughTask),
         full_tag("subProcess"): (LicflowSubProcessParser, CallActivity),
         full_tag("callActivity"): (LicflowCallActivityParser, BoundCallActivity),
+        full_tag("parallelGateway"): (GatewayParser, BranchMergingParallelGateway),
+        full_tag("inclusiveGateway"): (ConditionalGatewayParser, BranchMergingInclusiveGateway),
         full_tag("userTask"): (LicflowUserTaskParser, UserTask),
         full_tag("startEvent"): (_event_parser(CamundaStartEventParser), StartEvent),
         full_tag("endEvent"): (_event_parser(CamundaEndEventParser, SignalEndParser), EndEvent),

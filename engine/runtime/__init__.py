@@ -5,6 +5,8 @@ states (`waits`) and saves the state (`serializer`), what can be waited on (`pro
 user tasks, external tasks, timers, message subscriptions) and the events (`history`)
 together. Around it: deployed versions (`definitions`), `messages`, `timers`,
 `external_tasks` and their REST view (`remote_tasks`), the in-process `worker_loop`,
-`numbers`, form submissions (`forms`) and the digest replay compares (`state_summary`).
+`numbers`, form submissions (`forms`), the digest replay compares (`state_summary`), the
+processes call activities find when they start (`bindings`), and in `events` how cases
+begin (start events) and how signals travel between them.
 It may use `dialect`, the shared modules of `engine` and `store`; never `people` or `history`.
 """

@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
-from engine.dialect.constructs import multi_instance, specs
+from engine.dialect.constructs import gateways, multi_instance, specs
 from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 
@@ -56,6 +56,7 @@ def _config():
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
     config.update(specs.CONVERTERS)
     config.update(multi_instance.CONVERTERS)
+    config.update(gateways.CONVERTERS)
     config[BoundCallActivity] = SubWorkflowConverter
     config[BpmnSubWorkflow] = BoundSubWorkflowConverter
     return config

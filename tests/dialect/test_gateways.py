@@ -43,3 +43,14 @@ def test_an_inclusive_gateway_takes_the_default_when_no_condition_holds(orchestr
 
     assert drive.topics(orchestrator, case_id) == []
     assert drive.open_elements(orchestrator, case_id) == ["decide"]
+
+
+def test_what_one_branch_wrote_is_there_after_the_join_though_the_other_branch_kept_its_copy(orchestrator):
+    drive.deploy(orchestrator, "gateways")
+    case_id = orchestrator.start_case("dialect_gateways", variables={"status": "new", "note": "-"})
+
+    drive.work(orchestrator, "dialect.tax", {"status": "taxes checked", "taxes_owed": False})
+    drive.complete(orchestrator, case_id, "check_court", {"court_ban": False, "note": "no ban"})
+
+    found = drive.variables(orchestrator, case_id)
+    assert (found["status"], found["note"], found["court_ban"]) == ("taxes checked", "no ban", False)

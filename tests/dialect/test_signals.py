@@ -75,3 +75,14 @@ def test_a_signal_event_sub_process_stops_the_work_of_every_waiting_case(orchest
 
     assert sorted(reached) == sorted(cases)
     assert [drive.open_elements(orchestrator, c) for c in cases] == [["park"], ["park"]]
+
+
+def test_a_non_interrupting_signal_event_sub_process_runs_beside_the_work(orchestrator):
+    orchestrator.deploy(
+        drive.edited("signal_event_subprocess", "office_closed", attributes={"isInterrupting": "false"})
+    )
+    case_id = orchestrator.start_case("dialect_signal_handler", "O-9")
+
+    orchestrator.signal("office_closed")
+
+    assert drive.open_elements(orchestrator, case_id) == ["park", "review"]

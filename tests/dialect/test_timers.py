@@ -53,3 +53,15 @@ def test_a_timer_event_sub_process_interrupts_the_work_when_due(orchestrator):
         assert drive.topics(orchestrator, case_id) == ["dialect.escalate"]
         drive.work(orchestrator, "dialect.escalate")
         assert drive.status(orchestrator, case_id) == "completed"
+
+
+def test_a_non_interrupting_timer_event_sub_process_runs_beside_the_work(orchestrator):
+    documents = drive.edited("timer_event_subprocess", "a_day_later", attributes={"isInterrupting": "false"})
+    orchestrator.deploy(documents)
+    with _at(0):
+        case_id = orchestrator.start_case("dialect_timer_handler")
+    with _at(24.01):
+        fire_due_timers(orchestrator.store)
+
+        assert drive.open_elements(orchestrator, case_id) == ["review"]
+        assert drive.topics(orchestrator, case_id) == ["dialect.escalate"]

@@ -104,7 +104,8 @@ def _camunda_attributes(element) -> Iterator[Refusal]:
             continue  # _service_implementation names these with their remedy
         remedy = v.UNSUPPORTED_CAMUNDA.get(name, "leave it out; docs/dialect.md lists what runs")
         problem = f'camunda:{name}="{value}" on a {kind} is not supported'
-        yield Refusal(describe(owner(element)), problem, remedy)
+        holder = element.getparent() if kind.endswith("EventDefinition") else owner(element)
+        yield Refusal(describe(holder), problem, remedy)
 
 
 def _service_implementation(element) -> Iterator[Refusal]:
@@ -115,7 +116,15 @@ def _service_implementation(element) -> Iterator[Refusal]:
     connector = element.find(f"{v.B}extensionElements/{v.C}connector")
     if kind in ("serviceTask", "sendTask"):
         yield from _external_task_rules(element, attributes, connector is not None)
+    elif kind == "scriptTask":
+        yield from _script_rules(element, attributes)
     elif kind == "businessRuleTask":
+        if "resultVariable" in attributes:
+            yield Refusal(
+                describe(element),
+                "camunda:resultVariable on a business rule task is not supported yet",
+                "the decision's outputs become variables of the case: leave it out",
+            )
         for name in ("class", "delegateExpression", "expression", "type", "topic"):
             if name in attributes:
                 yield Refusal(
@@ -131,6 +140,22 @@ def _service_implementation(element) -> Iterator[Refusal]:
                     f"a message event implemented by camunda:{name} is not supported",
                     f"a send task as {EXTERNAL}; a message throw event without implementation does nothing",
                 )
+
+
+def _script_rules(element, attributes: dict) -> Iterator[Refusal]:
+    script_format = (element.get("scriptFormat") or "").lower()
+    if script_format not in v.SCRIPT_FORMATS:
+        yield Refusal(
+            describe(element),
+            f'scriptFormat="{element.get("scriptFormat") or ""}" is not a language licflow runs',
+            'scriptFormat="python", or an external task',
+        )
+    if "resultVariable" in attributes:
+        yield Refusal(
+            describe(element),
+            "camunda:resultVariable on a script task is not supported yet",
+            "set the variable in the script itself",
+        )
 
 
 def _external_task_rules(element, attributes: dict, has_connector: bool) -> Iterator[Refusal]:
@@ -155,6 +180,15 @@ def _external_task_rules(element, attributes: dict, has_connector: bool) -> Iter
         return
     if attributes.get("type") != "external" or not attributes.get("topic"):
         yield Refusal(describe(element), "the task has no implementation licflow runs", EXTERNAL)
+
+
+def _compensation_marker(element) -> Iterator[Refusal]:
+    if element.get("isForCompensation") == "true":
+        yield Refusal(
+            describe(element),
+            "an activity for compensation is not supported yet",
+            v.UNSUPPORTED_BPMN["compensateEventDefinition"],
+        )
 
 
 def _event_definitions(element) -> Iterator[Refusal]:
@@ -319,6 +353,7 @@ RULES: tuple[Rule, ...] = (
     _unknown_elements,
     _camunda_attributes,
     _service_implementation,
+    _compensation_marker,
     _event_definitions,
     _event_subprocess_scopes,
     _links,

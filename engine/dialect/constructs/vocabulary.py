@@ -173,6 +173,12 @@ UNSUPPORTED_CAMUNDA = {
     "variableMappingClass": "call activity variable mappings are not supported yet",
     "variableMappingDelegateExpression": "call activity variable mappings are not supported yet",
     "variableName": "conditional events are not supported yet",
+    # until the script and decision support (part 1 of the dialect work) reads them
+    "resource": "write the script inside the script task",
+    "decisionRefBinding": "the newest version of the decision is used: leave it out",
+    "decisionRefVersion": "the newest version of the decision is used: leave it out",
+    "decisionRefTenantId": "licflow has no tenants: leave it out",
+    "mapDecisionResult": "the decision's outputs become variables of the case: leave it out",
     "variableEvents": "conditional events are not supported yet",
 }
 
@@ -200,14 +206,7 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "escalationCodeVariable": ("escalationEventDefinition",),
     "errorMessage": ("error",),
     "initiator": ("startEvent",),
-    # scripts and decisions: read by the expression, script and decision support
-    "resultVariable": ("scriptTask", "businessRuleTask"),
-    "resource": ("scriptTask",),
     "decisionRef": ("businessRuleTask",),
-    "decisionRefBinding": ("businessRuleTask",),
-    "decisionRefVersion": ("businessRuleTask",),
-    "decisionRefTenantId": ("businessRuleTask",),
-    "mapDecisionResult": ("businessRuleTask",),
 }
 # attributes that say how a task is implemented; refusals._service_implementation judges them
 SERVICE_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type", "topic", "resultVariable")
@@ -235,6 +234,8 @@ def event_triggers(kind: str, scope: str, in_event_subprocess: bool) -> tuple[st
         return ()  # an embedded sub-process starts with a none start event
     return EVENT_TRIGGERS[kind]
 
+
+SCRIPT_FORMATS = ("python",)  # what the script task runs; part 1 adds the others
 
 MULTI_INSTANCE_BODIES = (
     "userTask",
