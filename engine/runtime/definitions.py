@@ -139,7 +139,7 @@ def specs_of(definition: ProcessDefinition) -> tuple:
 
 
 def topics_in_use(session: Session) -> set[str]:
-    """Return the external-task topics of the newest definitions and of running cases."""
+    """Return the external-task topics of the newest definitions and of running cases (written out)."""
     from sqlalchemy import or_
 
     from engine.dialect.parser import ExternalServiceTask
@@ -166,7 +166,7 @@ def topics_in_use(session: Session) -> set[str]:
         spec, subprocess_specs = specs_of(definition)
         for process in [spec, *subprocess_specs.values()]:
             topics |= {t.topic for t in process.task_specs.values() if isinstance(t, ExternalServiceTask)}
-    return topics
+    return {topic for topic in topics if "${" not in topic}  # an expression's topic is known only at run time
 
 
 def main_diagram(definition: ProcessDefinition) -> str | None:

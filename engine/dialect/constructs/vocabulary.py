@@ -104,6 +104,7 @@ BPMN_ELEMENTS = frozenset(
         "resourceAssignmentExpression",
         "formalExpression",
         "expression",  # a resource assignment's expression, as bpmn-moddle writes it
+        "condition",  # inside a conditional event definition, which is refused on its own
     }
 )
 
