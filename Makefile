@@ -5,12 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench deps system-deps clean
+.PHONY: run demo test lint bench deps system-deps clean
 
 ## run: install, migrate, deploy bpmn/ and serve on http://127.0.0.1:8080
 run: deps
 	$(BIN)/licflow init
 	$(BIN)/licflow serve
+
+## demo: with `make run` serving, submit the seeded stories through the signed portal API
+demo: deps
+	$(BIN)/licflow demo
 
 ## test: install everything the tests need, lint, then run the suite on SQLite and PostgreSQL
 test: deps lint

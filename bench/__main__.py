@@ -1,10 +1,15 @@
 """Run every benchmark and print its table."""
 
-from bench import audit, engine_commands, task_list
+from bench import audit, camunda_rest, decisions, engine_commands, expressions, scripts, task_list, throughput
 from licflow.wiring import install_procedure
 
 if __name__ == "__main__":
     install_procedure()
+    throughput.main()
     engine_commands.main()
     audit.main()
     task_list.main()
+    camunda_rest.main()
+    decisions.main()
+    expressions.main()
+    scripts.main()

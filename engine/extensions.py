@@ -7,6 +7,8 @@ the license procedure in `procedure/`) adds what only it can know, through these
 - `case_label`: the label a new case gets, so task lists filter without loading state;
 - `days_left` and `urgency`: how time left to a deadline is counted and a task's urgency shown;
 - `deadline_variables`, `task_variables` and `field_note`: what a person's pages show of a case;
+- `task_deadlines`: by form key, the deadlines a task's page counts the days left to;
+- `findings`: by element id, the sentence a case's history records when that element completes;
 - `zone`: the engine's local time zone (dates without offset, "today", daily history heads).
 The composition root (`licflow/`) calls `install(...)` once at start-up; until then the engine
 runs with `Procedure()`, which plugs in nothing and counts time in calendar days in UTC.
@@ -65,6 +67,10 @@ class Procedure:
     # (what the case brought, what checks found): the variables a task's page shows beside its form
     task_variables: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     field_note: Callable[[str], FieldNote | None] = lambda field_id: None
+    # form key -> {variable holding a due time: how the task's page names it}
+    task_deadlines: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # element id -> the sentence its completion is a finding of, written from the case's variables
+    findings: Mapping[str, Callable[[dict[str, Any]], str]] = field(default_factory=dict)
 
 
 _installed = Procedure()

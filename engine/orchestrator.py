@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict
-from engine.runtime import commands, external_tasks, messages, numbers
-from engine.runtime.events import signals, start_events
+from engine.external import tasks as external_tasks
+from engine.runtime import commands, definitions, deployments, documents, messages, numbers
+from engine.runtime.events import signals
 from store.db import Store
 from store.models import ExternalTask
 
@@ -43,7 +44,22 @@ class Orchestrator:
 
     def deploy(self, documents: dict[str, bytes], actor: str = "system"):
         with self.transaction() as session:
-            return start_events.deploy(session, documents, actor)
+            return deployments.create(session, documents, actor, source="licflow").processes
+
+    def create_deployment(
+        self,
+        documents: dict[str, bytes],
+        actor: str,
+        name: str | None = None,
+        source: str | None = None,
+        duplicate_filtering: bool = False,
+    ) -> deployments.DeploymentResult:
+        with self.transaction() as session:
+            return deployments.create(session, documents, actor, name, source, duplicate_filtering)
+
+    def delete_deployment(self, deployment_id: str, cascade: bool, actor: str) -> None:
+        with self.transaction() as session:
+            deployments.delete(session, deployment_id, cascade, actor)
 
     def start_case(
         self,
@@ -54,6 +70,23 @@ class Orchestrator:
     ) -> str:
         with self.transaction() as session:
             return commands.start_case(session, key, business_key, variables or {}, actor)
+
+    def start_case_of(
+        self, definition_id: int, business_key: str | None, variables: dict[str, Any], actor: str
+    ) -> str:
+        with self.transaction() as session:
+            definition = definitions.require_live(session, definition_id)
+            return commands.start_case_of(session, definition, business_key, variables, actor)
+
+    def delete_case(self, case_id: str, reason: str | None, actor: str) -> None:
+        with self.transaction() as session:
+            commands.delete_case(session, case_id, reason, actor)
+
+    def change_variables(
+        self, case_id: str, modifications: dict[str, Any], deletions: list[str], actor: str
+    ) -> None:
+        with self.transaction() as session:
+            commands.change_variables(session, case_id, modifications, deletions, actor)
 
     def complete_user_task(self, task_id: str, data: dict[str, Any], actor: str) -> str:
         with self.transaction() as session:
@@ -118,11 +151,39 @@ class Orchestrator:
                 session, name, variables or {}, actor, business_key, case_id, correlation_keys
             )
 
+    def correlate_message_to_all(
+        self,
+        name: str,
+        variables: dict[str, Any] | None = None,
+        business_key: str | None = None,
+        case_id: str | None = None,
+        correlation_keys: dict[str, Any] | None = None,
+        actor: str = "system",
+    ) -> list[str]:
+        with self.transaction() as session:
+            return messages.correlate_all(
+                session, name, variables or {}, actor, business_key, case_id, correlation_keys
+            )
+
     def signal(self, name: str, actor: str = "system") -> list[str]:
         """Throw signal `name` to every waiting case and signal start event; return the cases reached."""
         with self.transaction() as session:
             return signals.throw(session, name, actor)
 
+    def set_external_task_retries(self, task_id: str, retries: int, actor: str) -> None:
+        with self.transaction() as session:
+            external_tasks.set_retries(session, task_id, retries, actor)
+
     def allocate_number(self, series: str, idempotency_key: str) -> int:
         with self.transaction() as session:
             return numbers.allocate(session, series, idempotency_key)
+
+    def attach_document(self, case_id: str, document: documents.Received, actor: str):
+        """Attach a document to a running case; return (its id, whether it is new)."""
+        with self.transaction() as session:
+            attached, created = documents.attach(session, case_id, document, actor)
+            return attached.id, created
+
+    def destroy_case_documents(self, case_id: str, idempotency_key: str, actor: str) -> list[dict[str, Any]]:
+        with self.transaction() as session:
+            return documents.destroy(session, case_id, idempotency_key, actor)

@@ -74,12 +74,19 @@ class TaskContext:
     attempt: int
     idempotency_key: str
     numbers: Callable[[str], int] | None = field(default=None, repr=False, compare=False)
+    documents: Callable[[], list[dict[str, Any]]] | None = field(default=None, repr=False, compare=False)
 
     def allocate_number(self, series: str) -> int:
         """Return the next number of `series` for this task; a retry gets the same number."""
         if self.numbers is None:
             raise RuntimeError("this worker runs without a number service")
         return self.numbers(series)
+
+    def destroy_case_documents(self) -> list[dict[str, Any]]:
+        """Destroy the documents attached to this task's case; a retry is answered the same ones."""
+        if self.documents is None:
+            raise RuntimeError("this worker runs without a document service")
+        return self.documents()
 
 
 @dataclass(frozen=True)

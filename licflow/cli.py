@@ -88,9 +88,18 @@ def deploy(settings: Settings, paths: tuple[Path, ...]) -> None:
     is_flag=True,
     help="Run no workers here: `licflow worker` processes serve every topic.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=0),
+    help="Web processes (default: one per core, or LICFLOW_PROCESSES); 0 serves from this one process.",
+)
 @click.pass_obj
 def serve(
-    settings: Settings, port: int | None, worker_modules: tuple[str, ...], external_workers_only: bool
+    settings: Settings,
+    port: int | None,
+    worker_modules: tuple[str, ...],
+    external_workers_only: bool,
+    processes: int | None,
 ) -> None:
     """Serve the web app with the timer scheduler and in-process workers."""
     from dataclasses import replace
@@ -98,7 +107,10 @@ def serve(
     from licflow.serving import Server
 
     settings = replace(
-        settings, port=port or settings.port, worker_modules=settings.worker_modules + worker_modules
+        settings,
+        port=port or settings.port,
+        worker_modules=settings.worker_modules + worker_modules,
+        processes=settings.processes if processes is None else processes,
     )
     from licflow.embedded import start_embedded_world
 
@@ -115,7 +127,7 @@ def serve(
     world = start_embedded_world(server.address, next(iter(tokens.values())))
     click.echo(f"licflow serving on {server.address} (database {_safe_url(settings.database_url)})")
     click.echo(f"API token: see {TOKEN_FILE} (send it as 'Authorization: Bearer <token>')")
-    for note in world.notes + staff_notes:
+    for note in world.notes + staff_notes + [_trusted_ca_note()]:
         click.echo(note)
     sys.stdout.flush()
     try:
@@ -190,6 +202,59 @@ def worker(
         pass
     finally:
         remote.close()
+
+
+@main.command()
+@click.option("--url", help="The running licflow server (default http://LICFLOW_HOST:LICFLOW_PORT).")
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=TOKEN_FILE,
+    show_default=True,
+    help="The server's API token (LICFLOW_API_TOKEN overrides it).",
+)
+@click.option("--ca-key", type=click.Path(dir_okay=False, path_type=Path), help="Default var/test-ca.key.")
+@click.option(
+    "--ca-cert", type=click.Path(dir_okay=False, path_type=Path), help="Default: LICFLOW_TRUSTED_CA's file."
+)
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), help="Default var/demo.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True)
+@click.pass_obj
+def demo(settings: Settings, url, token_file, ca_key, ca_cert, state_dir, timeout) -> None:
+    """Submit the seeded stories' applications through the signed portal API of the running server."""
+    from licflow.demo import DemoError, DemoPaths, api_token, run_demo
+    from licflow.demo_stories import seeded_stories
+    from procedure.portal.settings import PortalSettings
+
+    defaults = DemoPaths()
+    paths = DemoPaths(
+        ca_key or defaults.ca_key,
+        ca_cert or PortalSettings.from_environment().trusted_ca,
+        state_dir or defaults.state,
+    )
+    url = (url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    try:
+        submitted, left = run_demo(
+            _orchestrator(settings), url, api_token(token_file), paths, seeded_stories(), timeout, click.echo
+        )
+    except (DemoError, LicflowError) as error:
+        raise click.ClickException(str(error)) from error
+    new = sum(entry.created for entry in submitted)
+    click.echo(
+        f"{new} new application(s), {len(submitted) - new} sent before; "
+        f"applicants' passwords in {paths.passwords}"
+    )
+    if left:
+        click.echo(f"still waiting for their case to reach the officer: {', '.join(left)}")
+    click.echo(f"tasks: {url}/tasks, cases: {url}/cases (staff passwords: var/demo-users.txt)")
+
+
+def _trusted_ca_note() -> str:
+    from procedure.portal.settings import PortalSettings
+
+    trusted = PortalSettings.from_environment().trusted_ca
+    missing = "" if trusted.exists() else " (missing yet: `licflow demo` makes its test CA there)"
+    return f"the portal trusts the CA certificates in {trusted}{missing}"
 
 
 def _served_topics(registered: set[str], only: tuple[str, ...], excluded: tuple[str, ...]) -> tuple[str, ...]:

@@ -65,8 +65,17 @@ def make_cert(ca_key, ca_cert, name, iin, bin_, days, key_path, cert_path) -> No
 
 @portal.command("example")
 @click.option("--applicant-id", default="150440001110", show_default=True)
-def example(applicant_id: str) -> None:
-    """Print an unsigned example application for the applicant."""
+@click.option(
+    "--execution-report",
+    "license_number",
+    metavar="LICENSE_NUMBER",
+    help="Print a report on the execution of this license (para 6) instead of an application.",
+)
+def example(applicant_id: str, license_number: str | None) -> None:
+    """Print an unsigned example application (or execution report) for the applicant."""
+    if license_number:
+        click.echo(portal_signing.example_execution_report(applicant_id, license_number).decode(), nl=False)
+        return
     click.echo(portal_signing.example_application(applicant_id).decode(), nl=False)
 
 
@@ -76,7 +85,7 @@ def example(applicant_id: str) -> None:
 @click.option("--cert", "cert_path", type=click.Path(exists=True, path_type=Path), required=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 def sign(application: Path, key_path: Path, cert_path: Path, out: Path) -> None:
-    """Sign APPLICATION with an enveloped XML signature carrying the certificate."""
+    """Sign APPLICATION (or an execution report) with an enveloped XML signature carrying the certificate."""
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
     _write(out, portal_signing.sign(application.read_bytes(), key, certificate))

@@ -19,9 +19,12 @@ from signxml import XMLSigner, methods
 
 from engine import clock
 from engine.dialect.xmlsafe import parse_xml
+from procedure.portal import execution_reports
 from procedure.portal.application_form import NAMESPACE
 
 KEY_BITS = 2048
+# example_application fields that are XML fragments, put in as they are
+RAW_FIELDS = ("payment", "decision", "basis", "documents")
 
 
 def new_key() -> rsa.RSAPrivateKey:
@@ -121,10 +124,13 @@ def example_application(applicant_id: str = "150440001110", **fields: str) -> by
         "contractEnd": "2027-09-30", "counterparty": "Shenzhen Radio Co", "counterpartyCountry": "CN",
         "origin": "KZ", "destination": "CN",
         "payment": f"<paymentReference>PAY-2026-{applicant_id[-4:]}</paymentReference>",
-        "decision": "",
+        "decision": "", "basis": "",
     }  # fmt: skip
     values.update(fields)
-    v = {k: escape(val) if k not in ("payment", "decision") else val for k, val in values.items()}
+    values.setdefault(
+        "documents", f'<document kind="contract">contract-{escape(values["contractNumber"])}.pdf</document>'
+    )
+    v = {k: escape(val) if k not in RAW_FIELDS else val for k, val in values.items()}
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <application xmlns="{NAMESPACE}">
   <applicant><id>{applicant_id}</id><name>{v["name"]}</name><address>{v["address"]}</address>
@@ -140,7 +146,25 @@ def example_application(applicant_id: str = "150440001110", **fields: str) -> by
     <line><hsCode>8517130000</hsCode><description>Smartphones</description><quantity>200</quantity>
       <unit>pcs</unit><value>48000.00</value><currency>USD</currency></line>
   </goods>
-  {v["payment"]}{v["decision"]}
-  <documents><document kind="contract">contract-{v["contractNumber"]}.pdf</document></documents>
+  {v["payment"]}{v["decision"]}{v["basis"]}
+  <documents>{v["documents"]}</documents>
 </application>
+""".encode()
+
+
+def example_execution_report(
+    applicant_id: str, license_number: str, number: str = "R-1", name: str = "Dala Trade LLP"
+) -> bytes:
+    """Return an unsigned example report on the execution of license `license_number` (para 6)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<executionReport xmlns="{execution_reports.NAMESPACE}">
+  <licensee><id>{escape(applicant_id)}</id><name>{escape(name)}</name></licensee>
+  <licenseNumber>{escape(license_number)}</licenseNumber>
+  <number>{escape(number)}</number>
+  <period><from>2026-12-01</from><to>2026-12-31</to></period>
+  <deliveries>
+    <delivery><customsDeclaration>50401/011226/0012345</customsDeclaration><date>2026-12-01</date>
+      <quantity>120</quantity><unit>pcs</unit><value>28800.00</value><currency>USD</currency></delivery>
+  </deliveries>
+</executionReport>
 """.encode()

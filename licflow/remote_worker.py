@@ -4,7 +4,9 @@
 polling), calls the worker function, and reports the outcome as Camunda clients do:
 `complete`, `bpmnError`, or `failure` with the retries left and when to retry. Numbers
 for outside effects (license numbers) are allocated through `/api/engine/numbers`
-under the task's idempotency key, so a re-delivered task gets the same number.
+under the task's idempotency key, so a re-delivered task gets the same number; a
+case's documents are destroyed through `/api/engine/cases/{id}/documents/destroy` the
+same way.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from engine.runtime.external_tasks import DEFAULT_RETRIES, retry_delay
+from engine.external.tasks import DEFAULT_RETRIES, retry_delay
 from engine.worker import Outcome, TaskContext, WorkerRegistry, idempotency_key, run_handler
 from web.camunda.variables import from_typed, to_typed
 
@@ -143,6 +145,7 @@ class RemoteWorker:
             attempt=task.attempt,
             idempotency_key=key,
             numbers=lambda series: self._allocate_number(series, key),
+            documents=lambda: self._destroy_documents(task.case_id, key),
         )
         outcome = run_handler(self.registry.handlers[task.topic], task.variables, context)
         path, body = self._report_of(task, outcome)
@@ -185,6 +188,14 @@ class RemoteWorker:
             if answer.status_code == 200:
                 return int(answer.json()["value"])
         raise EngineUnavailable(f"no number of series {series!r} could be allocated")
+
+    def _destroy_documents(self, case_id: str, key: str) -> list[dict[str, Any]]:
+        path = f"/api/engine/cases/{case_id}/documents/destroy"
+        for _ in range(REPORT_ATTEMPTS):
+            answer = self._post(path, {"idempotencyKey": key}, accept=(200, 409))
+            if answer.status_code == 200:
+                return list(answer.json()["documents"])
+        raise EngineUnavailable(f"the documents of case {case_id} could not be destroyed")
 
     def _post(self, path: str, body: dict[str, Any], accept: tuple[int, ...] = (200,)) -> httpx.Response:
         try:

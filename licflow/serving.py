@@ -1,4 +1,9 @@
-"""Run the serving process: web, timer scheduler and in-process workers together."""
+"""Run the serving process: web, timer scheduler and in-process workers together.
+
+The web app is served by gunicorn's web processes (`licflow.production`, one per core by
+default) or, with `processes=0`, by a threaded werkzeug server in this one process. The timer
+service and the in-process workers run here either way.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +15,31 @@ import threading
 
 from werkzeug.serving import make_server
 
+from engine.external.worker_loop import WorkerLoop
 from engine.orchestrator import Orchestrator
 from engine.runtime.timers import TimerService
-from engine.runtime.worker_loop import WorkerLoop
 from licflow.settings import Settings
+from store.db import Store
 from web import create_app
 
 log = logging.getLogger("licflow")
 
 
 class Server:
-    """The web server, the timer service and the worker loop of one process."""
+    """The web server, the timer service and the worker loop of one serving process."""
 
     def __init__(self, orchestrator: Orchestrator, settings: Settings, registry, api_tokens: dict) -> None:
         self.orchestrator = orchestrator
-        app = create_app(orchestrator, {"SECRET_KEY": settings.secret_key, "API_TOKENS": api_tokens})
-        self.http = make_server(settings.host, settings.port, app, threaded=True)
+        self.settings = settings
+        self.config = {"SECRET_KEY": settings.secret_key, "API_TOKENS": api_tokens}
+        self.http = None
+        if settings.processes == 0:
+            self.http = make_server(
+                settings.host, settings.port, create_app(orchestrator, self.config), threaded=True
+            )
+            self.port = self.http.server_port
+        else:
+            self.port = settings.port or _free_port(settings.host)
         self.timers = TimerService(orchestrator.store)
         self.workers = WorkerLoop(
             orchestrator.store, registry, worker_id=f"serve-{socket.gethostname()}-{os.getpid()}"
@@ -35,20 +49,41 @@ class Server:
 
     @property
     def address(self) -> str:
-        return f"http://{self.http.server_address[0]}:{self.http.server_port}"
+        return f"http://{self.settings.host}:{self.port}"
 
     def run(self) -> None:
         """Start everything and serve until SIGINT or SIGTERM."""
         self.timers.start()
         if self.has_workers:
             self.workers.start()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: threading.Thread(target=self.http.shutdown).start())
         log.info("licflow serving on %s", self.address)
         try:
-            self.http.serve_forever()
+            if self.http is None:
+                self._serve_from_web_processes()
+            else:
+                self._serve_from_this_process()
         finally:
             self.stop()
+
+    def _serve_from_this_process(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: threading.Thread(target=self.http.shutdown).start())
+        self.http.serve_forever()
+
+    def _serve_from_web_processes(self) -> None:
+        from licflow.production import WebProcesses
+
+        bind = f"{self.settings.host}:{self.port}"
+        try:
+            WebProcesses(self._web_process_app, bind, self.settings.processes, self.stop).run()
+        except SystemExit as leaving:  # gunicorn's master ends with sys.exit, also on a clean stop
+            if leaving.code not in (0, None):
+                raise
+
+    def _web_process_app(self):
+        """Build the app inside a web process, on connections of its own."""
+        self.orchestrator.store.engine.dispose(close=False)  # the master's pool stays the master's
+        return create_app(Orchestrator(Store(self.settings.database_url)), self.config)
 
     def stop(self) -> None:
         """Stop the worker loop and the scheduler."""
@@ -57,3 +92,9 @@ class Server:
         self._stopped.set()
         self.workers.stop()
         self.timers.stop()
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]

@@ -20,6 +20,8 @@ class Settings:
     bpmn_dir: Path = ROOT / "bpmn"
     worker_modules: tuple[str, ...] = field(default_factory=tuple)
     secret_key: str = "dev-only-change-me"
+    # web processes of `licflow serve` (gunicorn workers); 0 serves from the one process (werkzeug)
+    processes: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -33,4 +35,5 @@ class Settings:
             bpmn_dir=Path(env.get("LICFLOW_BPMN_DIR", str(ROOT / "bpmn"))),
             worker_modules=tuple(m for m in modules.split(",") if m.strip()),
             secret_key=env.get("LICFLOW_SECRET_KEY", "dev-only-change-me"),
+            processes=int(env.get("LICFLOW_PROCESSES", str(os.cpu_count() or 1))),
         )

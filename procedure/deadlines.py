@@ -15,7 +15,9 @@ evaluate to an ISO 8601 datetime with a UTC offset:
 - `statutory_due_iso(registered_on, days)` -> datetime;
 - `working_days_before_iso(due, n)`: 18:30 on the n-th working day before due -> datetime;
 - `add_working_days_iso(day, n)` -> date;
-- `hearing_notice_latest_iso(due)` and `hearing_latest_iso(notice_on)` -> datetime.
+- `hearing_notice_latest_iso(due)` and `hearing_latest_iso(notice_on)` -> datetime;
+- `hearing_in_term_iso(notice_at, statutory_due_at)`: the hearing, never after the term -> datetime;
+- `working_days_after_iso(moment, due)`: working days after the day of `moment`, up to the due day -> int.
 Arguments may be ISO dates ("2025-03-26") or ISO datetimes with an offset (their date in
 Asia/Almaty is used), or `date`/`datetime` objects.
 """
@@ -174,6 +176,26 @@ def hearing_latest(notice_on: date | datetime, *, calendar: WorkingCalendar | No
     )
 
 
+def hearing_in_term(notice_at: datetime, term_ends_at: datetime) -> datetime:
+    """Return when the hearing after a notice at `notice_at` is held, never after the term (para 13).
+
+    The hearing is at 11:00 on the 2nd working day after the notice. A late notice (fewer
+    than 3 working days left) would put that after the term ends, so the hearing is
+    brought forward to 11:00 on the term's last day, or, when the notice goes out on that
+    day after 11:00, to the end of the term itself [assumed: para 13 says "no later than",
+    which a hearing sooner than 2 working days keeps]. A notice sent after the term has
+    ended cannot keep both rules; it keeps the 2 working days [assumed] and the case has
+    been escalated at the due time already.
+    """
+    notice_at = _in_almaty(notice_at, "notice_at")
+    term_ends_at = _in_almaty(term_ends_at, "term_ends_at")
+    regular = datetime.combine(hearing_latest(notice_at).due_on, HEARING_TIME, tzinfo=ALMATY)
+    if regular <= term_ends_at or notice_at >= term_ends_at:
+        return regular
+    on_last_day = datetime.combine(term_ends_at.date(), HEARING_TIME, tzinfo=ALMATY)
+    return on_last_day if on_last_day > notice_at else term_ends_at
+
+
 def retention_end(ended_on: date) -> date:
     """Return the day the 3-year keeping of records ends (para 6).
 
@@ -276,6 +298,19 @@ def hearing_at_iso(notice_on: str | date) -> str:
     return datetime.combine(hearing_on, HEARING_TIME, tzinfo=ALMATY).isoformat()
 
 
+def hearing_in_term_iso(notice_at: str | datetime, statutory_due_at: str | datetime) -> str:
+    """Return the hearing time after a notice at `notice_at`, never after the term, as ISO."""
+    return hearing_in_term(_moment(notice_at), _moment(statutory_due_at)).isoformat()
+
+
+def working_days_after_iso(moment: str | datetime, due: str | datetime) -> int:
+    """Return how many working days follow the day of `moment` up to the due day (para 13).
+
+    A notice on the day of `hearing_notice_latest` leaves 3; one after the due day, a negative count.
+    """
+    return default_calendar().working_days_between(_day(moment), _day(due))
+
+
 def expiry_at_iso(valid_until: str | date) -> str:
     """Return the moment a license valid until `valid_until` (inclusive) expires: the next midnight."""
     return datetime.combine(_day(valid_until) + timedelta(days=1), time(0), tzinfo=ALMATY).isoformat()
@@ -300,6 +335,8 @@ TIMER_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "hearing_latest_iso": hearing_latest_iso,
     "statutory_due_explanation": statutory_due_explanation,
     "hearing_at_iso": hearing_at_iso,
+    "hearing_in_term_iso": hearing_in_term_iso,
+    "working_days_after_iso": working_days_after_iso,
     "expiry_at_iso": expiry_at_iso,
     "retention_over_at_iso": retention_over_at_iso,
 }

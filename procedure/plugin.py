@@ -26,4 +26,6 @@ def license_procedure() -> Procedure:
         explained_deadlines=presentation.EXPLAINED_DEADLINES,
         task_variables=(presentation.APPLICATION_VARIABLES, presentation.CHECK_VARIABLES),
         field_note=presentation.ground_note,
+        task_deadlines=presentation.TASK_DEADLINES,
+        findings=presentation.FINDINGS,
     )

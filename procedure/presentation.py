@@ -5,7 +5,12 @@ The engine's pages are generic; these name the license procedure's variables and
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from engine.extensions import FieldNote
+from procedure.calendar import ALMATY
+from procedure.deadlines import HEARING_NOTICE_WORKING_DAYS
 from procedure.grounds import REFUSAL_GROUNDS
 
 # para 3 [assumed from the diagrams' public API]: one-time, general and exclusive licenses.
@@ -18,6 +23,19 @@ DEADLINE_VARIABLES = {
     "hearing_notice_due_at": "Latest hearing notice (para 13: 3 working days before the due time)",
 }
 
+
+# What a task's page counts the working days down to, by form key (para 13: the officer sees how
+# long a hearing notice can still leave 3 working days; red once that moment has passed).
+TASK_DEADLINES = {
+    "officer_review": {
+        "hearing_notice_due_at": "Latest hearing notice (para 13: 3 working days before the term ends)",
+        "statutory_due_at": "Statutory due time (para 9, para 13)",
+    },
+    "hearing_outcome": {
+        "hearing_at": "Hearing (para 13: no later than 2 working days after the notice)",
+        "statutory_due_at": "Statutory due time (para 9, para 13)",
+    },
+}
 
 # The statutory due time is explained by the working days counted (para 9).
 EXPLAINED_DEADLINES = {"statutory_due_at": "statutory_due_explained"}
@@ -48,6 +66,7 @@ CHECK_VARIABLES = (
     "fee_findings",
     "qualification_met",
     "qualification_findings",
+    "qualification_evidence",
     "consulted_body",
     "consultation_positive",
     "consultation_reasons",
@@ -64,3 +83,30 @@ def ground_note(field_id: str) -> FieldNote | None:
     if not (field_id.startswith("ground_") and number.isdigit()) or int(number) not in REFUSAL_GROUNDS:
         return None
     return FieldNote(int(number), REFUSAL_GROUNDS[int(number)])
+
+
+def late_notice_finding(variables: dict[str, Any]) -> str:
+    """Say that a preliminary refusal came too late for a notice 3 working days before the term ends."""
+    left, sent_on = variables.get("hearing_notice_days_left"), variables.get("hearing_notice_sent_on")
+    hearing_at, due_at = variables.get("hearing_at"), variables.get("statutory_due_at")
+    within = "after" if hearing_at and due_at and _moment(hearing_at) > _moment(due_at) else "within"
+    return (
+        f"para 13: the preliminary refusal came late; the hearing notice of {sent_on} "
+        f"leaves {left} working day(s) of the term, not the {HEARING_NOTICE_WORKING_DAYS} required "
+        f"(latest notice {_local(variables.get('hearing_notice_due_at'))}); the hearing at "
+        f"{_local(hearing_at)} is {within} the term ending {_local(due_at)}"
+    )
+
+
+# The elements whose completion the case's history records as a finding, and how it is worded.
+FINDINGS = {"hearing_notice_late": late_notice_finding}
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _local(value: str | None) -> str:
+    if not value:
+        return "-"
+    return _moment(value).astimezone(ALMATY).strftime("%Y-%m-%d %H:%M")

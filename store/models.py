@@ -28,6 +28,21 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
 
 
+class Deployment(Base):
+    """Files deployed together (as Camunda Modeler or `licflow deploy` sent them), kept as sent."""
+
+    __tablename__ = "deployments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(400))
+    source: Mapped[str | None] = mapped_column(String(400))
+    resources: Mapped[dict[str, Any]]  # file name -> text of every file deployed
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(200))
+    deleted_at: Mapped[datetime | None]  # its definitions start no more cases; rows stay for history
+    deleted_by: Mapped[str | None] = mapped_column(String(200))
+
+
 class ProcessDefinition(Base):
     """One deployed version of a process; its parsed spec is shared by all its cases."""
 
@@ -43,6 +58,24 @@ class ProcessDefinition(Base):
     spec: Mapped[str] = mapped_column(Text)  # serialized SpiffWorkflow spec, stored once
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(200))
+    deployment_id: Mapped[str | None] = mapped_column(ForeignKey("deployments.id"), index=True)
+
+
+class DecisionDefinition(Base):
+    """One deployed version of a decision table (a .dmn file's decision)."""
+
+    __tablename__ = "decision_definitions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str | None] = mapped_column(String(400))
+    resource_name: Mapped[str] = mapped_column(String(400))
+    dmn: Mapped[str] = mapped_column(Text)  # the .dmn file's XML
+    content_hash: Mapped[str] = mapped_column(String(64))
+    deployed_at: Mapped[datetime]
+    deployment_id: Mapped[str] = mapped_column(ForeignKey("deployments.id"), index=True)
 
 
 class Case(Base):
@@ -53,7 +86,7 @@ class Case(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     business_key: Mapped[str | None] = mapped_column(String(200), index=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running, completed, deleted
     state: Mapped[str] = mapped_column(Text)  # serialized workflow without its spec
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -93,7 +126,7 @@ class Timer(Base):
     id: Mapped[str] = mapped_column(String(48), primary_key=True)  # task id, ":n" in an event gateway
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)  # None: a start event
     definition_id: Mapped[int | None] = mapped_column(ForeignKey("process_definitions.id"), index=True)
-    cycle: Mapped[dict[str, Any] | None]  # a timer start cycle: {"left": n or -1, "seconds": s}
+    cycle: Mapped[dict[str, Any] | None]  # a timer start cycle: {"value": its timeCycle, "fired": n}
     element_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled
@@ -245,3 +278,27 @@ class PortalApplication(Base):
     signer_certificate_serial: Mapped[str] = mapped_column(String(80))
     submitted_at: Mapped[datetime]
     submitted_by: Mapped[str] = mapped_column(String(200))  # the portal user name
+
+
+class CaseDocument(Base):
+    """A document attached to a running case (what proves a license was executed), kept with its records.
+
+    Destroying it drops its content and keeps the row, with when and by which task, as the record.
+    """
+
+    __tablename__ = "case_documents"
+    __table_args__ = (UniqueConstraint("case_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))  # e.g. execution_report
+    reference: Mapped[str] = mapped_column(String(120))  # the sender's number of the document
+    media_type: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the document as received
+    size: Mapped[int]
+    content: Mapped[str | None] = mapped_column(Text)  # None once destroyed
+    details: Mapped[dict[str, Any]]  # what the procedure read from it
+    received_at: Mapped[datetime]
+    received_by: Mapped[str] = mapped_column(String(200))
+    destroyed_at: Mapped[datetime | None]
+    destroyed_by: Mapped[str | None] = mapped_column(String(120))  # idempotency key of the destroying task

@@ -15,13 +15,12 @@ def create_app(orchestrator: Orchestrator, test_config: dict | None = None) -> F
         app.config.from_mapping(test_config)
     app.extensions["licflow"] = orchestrator
 
-    from web import engine_api, errors, health
-    from web.camunda import rest as camunda_rest
+    from web import camunda, engine_api, errors, health
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(engine_api.bp)
-    app.register_blueprint(camunda_rest.bp)
+    camunda.init_app(app)
     from web.staff import pages as staff_pages
 
     staff_pages.init_app(app)

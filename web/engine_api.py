@@ -36,11 +36,21 @@ def start_case(key: str):
 @bp.get("/tasks")
 @token_required
 def open_tasks():
-    """List open user tasks, optionally of one candidate group."""
+    """List open user tasks, optionally of one candidate group or one business key."""
     with _orchestrator().transaction() as session:
+        found = queries.open_user_tasks(
+            session, request.args.get("group"), business_key=request.args.get("businessKey")
+        )
+        keys = queries.business_keys(session, [t.case_id for t in found])
         tasks = [
-            {"id": t.id, "caseId": t.case_id, "elementId": t.element_id, "name": t.name}
-            for t in queries.open_user_tasks(session, request.args.get("group"))
+            {
+                "id": t.id,
+                "caseId": t.case_id,
+                "businessKey": keys.get(t.case_id),
+                "elementId": t.element_id,
+                "name": t.name,
+            }
+            for t in found
         ]
     return jsonify(tasks)
 
@@ -80,3 +90,15 @@ def allocate_number(series: str):
         raise InvalidCommand("idempotencyKey is required")
     value = _orchestrator().allocate_number(series, key)
     return jsonify(series=series, idempotencyKey=key, value=value)
+
+
+@bp.post("/cases/<case_id>/documents/destroy")
+@token_required
+def destroy_documents(case_id: str):
+    """Destroy a case's documents for the task holding the idempotency key; the same key, the same answer."""
+    body = _json_body()
+    key = body.get("idempotencyKey")
+    if not isinstance(key, str) or not key:
+        raise InvalidCommand("idempotencyKey is required")
+    destroyed = _orchestrator().destroy_case_documents(case_id, key, f"api:{g.client}")
+    return jsonify(caseId=case_id, idempotencyKey=key, documents=destroyed)

@@ -1,8 +1,8 @@
 """Automated checks of the refusal grounds other systems can answer (appendix 1).
 
 Ground 3 (fee) and 4 (qualification) come from the earlier checks, 5 from the
-consulted body's answer; 6 (court ban), 7 (bailiff ban) and 8 (basis document
-terminated or suspended) are asked here. The officer sees every finding and decides;
+consulted body's answer; 6 (court ban), 7 (bailiff ban) and 8 (the contract or the
+other basis document terminated or suspended) are asked here. The officer sees every finding and decides;
 nothing here refuses.
 """
 
@@ -18,8 +18,9 @@ registry = WorkerRegistry()
 
 @registry.topic("grounds.check")
 def check_refusal_grounds(
-    applicant_id, contract_number, fee_paid, qualification_met, consulted_body, consultation_positive
-):
+    applicant_id, contract_number, basis_document_number, fee_paid, qualification_met, consulted_body,
+    consultation_positive,
+):  # fmt: skip
     """Return the grounds found (numbers) and what each rests on."""
     findings: dict[str, str] = {}
     if fee_paid is False:
@@ -36,11 +37,19 @@ def check_refusal_grounds(
         findings["7"] = "bailiff submission(s): " + ", ".join(
             b.get("proceeding_number", "?") for b in bailiff
         )
-    if contract_number:
-        document = outside().get(f"/documents/{contract_number}", applicant_id=applicant_id)
-        if document is not None and document.get("status") in ("terminated", "suspended"):
-            findings["8"] = f"the basis document {contract_number} is {document['status']}"
+    ended = [
+        f"the basis document {number} is {status}"
+        for number in dict.fromkeys(n for n in (contract_number, basis_document_number) if n)
+        if (status := _document_status(number, applicant_id)) in ("terminated", "suspended")
+    ]
+    if ended:
+        findings["8"] = "; ".join(ended)
     return {"automated_grounds": sorted(int(n) for n in findings), "ground_findings": findings}
+
+
+def _document_status(number: str, applicant_id: str) -> str | None:
+    document = outside().get(f"/documents/{number}", applicant_id=applicant_id)
+    return document.get("status") if document is not None else None
 
 
 def _bans(path: str, applicant_id: str, what: str) -> list[dict[str, Any]]:

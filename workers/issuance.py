@@ -36,18 +36,26 @@ def license_number(list_section: str, year: int, authority_code: str, sequence: 
     return f"{section_code(list_section)}KZ{year % 100:02d}{authority_code}{sequence:06d}"
 
 
-def validity(kind: str, issued_on: date, contract_end: str | None, decision_until: str | None) -> date:
+def validity(
+    kind: str,
+    issued_on: date,
+    contract_end: str | None,
+    decision_until: str | None,
+    basis_document_end: str | None = None,
+) -> date:
     """Return the last day the license is valid (para 5)."""
     if kind == "exclusive":
         # para 5: the term of the Government decision
         if not decision_until:
             raise ValueError("an exclusive license needs government_decision_until")
         return date.fromisoformat(decision_until)
-    # para 5: at most one year from the start; a one-time license not past its contract
+    # para 5: at most one year from the start; a one-time license not past its contract, nor
+    # past the document it is based on
     year_later = _add_year(issued_on) - timedelta(days=1)
-    if kind == "one_time" and contract_end:
-        return min(year_later, date.fromisoformat(contract_end))
-    return year_later
+    if kind != "one_time":
+        return year_later
+    ends = [date.fromisoformat(end) for end in (contract_end, basis_document_end) if end]
+    return min([year_later, *ends])
 
 
 def _add_year(day: date) -> date:
@@ -60,7 +68,7 @@ def _add_year(day: date) -> date:
 @registry.topic("license.issue")
 def issue_license(
     kind, direction, list_section, applicant_id, applicant_name, contract_number, contract_end,
-    government_decision_until, context: TaskContext,
+    government_decision_until, basis_document_number, basis_document_end, context: TaskContext,
 ):  # fmt: skip
     """Allocate the number, fix the validity and write the license document."""
     config = settings()
@@ -69,7 +77,7 @@ def issue_license(
     number = license_number(
         list_section, issued_on.year, config.authority_code, context.allocate_number(series)
     )
-    valid_until = validity(kind, issued_on, contract_end, government_decision_until)
+    valid_until = validity(kind, issued_on, contract_end, government_decision_until, basis_document_end)
     document = write_pdf(
         config.documents_dir / _folder(context) / f"license-{number}.pdf",
         f"License No. {number}",
@@ -79,6 +87,7 @@ def issue_license(
             ("Section of the unified list", list_section),
             ("Licensee", f"{applicant_name} ({applicant_id})"),
             ("Contract", contract_number or "-"),
+            ("Basis document", basis_document_number or "-"),
             ("Valid", f"{issued_on.isoformat()} to {valid_until.isoformat()}"),
         ],
     )

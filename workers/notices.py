@@ -111,3 +111,15 @@ def escalate_deadline(statutory_due_at, context: TaskContext):
         f"The statutory term of application {context.business_key} ended {statutory_due_at} "
         "without a result. The case waits for its decision.",
     )
+
+
+@registry.topic("deadline.notice_passed")
+def alert_head_of_notice_deadline(hearing_notice_due_at, statutory_due_at, context: TaskContext):
+    """para 13: the head is told a hearing notice can no longer leave 3 working days of the term."""
+    _tell_officers_and_heads(
+        context,
+        f"Hearing notice deadline passed: application {context.business_key}",
+        f"The officer has not decided on application {context.business_key}, and the latest time "
+        f"for a hearing notice 3 working days before the term ends ({hearing_notice_due_at}) has "
+        f"passed. A preliminary refusal made now is recorded as late; the term ends {statutory_due_at}.",
+    )

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     IntermediateCatchEvent,
     IntermediateThrowEvent,
     ReceiveTask,
+    ScriptTask,
     StartEvent,
 )
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
@@ -55,6 +56,10 @@ from engine.dialect.constructs.specs import (
     SignalAndErrorParser,
     SignalEndParser,
 )
+from engine.dialect.decisions.task import DECISION_TASK_PARSER_CLASSES, FeelDecisionsMixin
+from engine.dialect.expression_check import check_expressions
+from engine.dialect.script_tasks import SandboxedScriptTaskParser
+from engine.dialect.timer_events import CamundaTimerParser
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram
 
@@ -138,7 +143,7 @@ class CamundaReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
 def _event_parser(base, *mixins):
     return type(
         base.__name__.replace("Camunda", "Licflow"),
-        (*mixins, SignalAndErrorParser, VariablesMessageParser, CamundaAttributes, base),
+        (*mixins, SignalAndErrorParser, VariablesMessageParser, CamundaTimerParser, CamundaAttributes, base),
         {},
     )
 
@@ -155,8 +160,8 @@ class LicflowCallActivityParser(MultiInstanceParser, CamundaAttributes, CallActi
     """Parse a call activity, keeping its camunda attributes, multi-instance as Camunda runs it."""
 
 
-class LicflowParser(CamundaParser):
-    """CamundaParser that keeps the attributes licflow needs and reads XML safely."""
+class LicflowParser(FeelDecisionsMixin, CamundaParser):
+    """CamundaParser that keeps the attributes licflow needs, decides with FEEL and reads XML safely."""
 
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
@@ -184,6 +189,8 @@ class LicflowParser(CamundaParser):
             LicflowBoundaryEvent,
         ),
         full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
+        full_tag("scriptTask"): (SandboxedScriptTaskParser, ScriptTask),
+        **DECISION_TASK_PARSER_CLASSES,
     }
 
     def add_document(self, name: str, content: bytes | str) -> None:
@@ -198,6 +205,7 @@ class LicflowParser(CamundaParser):
                 self.add_dmn_xml(root, filename=name)
             else:
                 refusals.check(root, name)
+                check_expressions(root, name)
                 rewrite.prepare(root)
                 self.add_bpmn_xml(root, filename=name)
         except ValidationException as error:

@@ -11,6 +11,7 @@ from engine.history.chain_check import check_chain
 from engine.history.replay import Replay, load_recording, recorded_calls, replay_events
 from engine.history.verdict import deadline_clause, verdict
 from engine.runtime.definitions import specs_of
+from engine.runtime.history import findings_of
 
 # the deadlines the license procedure computes; each names its paragraph in the diagram
 DEADLINE_VARIABLES = {
@@ -47,6 +48,7 @@ def case_record(session: Session, case_id: str) -> dict[str, Any]:
         },
         "replay": {"verdict": verdict(replay), "reproduced": replay.reproduced, "steps": replay.steps},
         "deadlines": deadlines(replay),
+        "findings": [finding.to_dict() for finding in findings_of(events, replay.variables)],
         "events": [event_record(e) for e in events],
     }
 

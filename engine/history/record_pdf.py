@@ -43,6 +43,11 @@ def write_record_pdf(record: dict[str, Any], path: Path) -> Path:
             line(f"    skipped {skipped['date']}: {skipped['reason']}")
     if record["deadlines"]["summary"]:
         line(record["deadlines"]["summary"])
+    if record["findings"]:
+        pdf.ln(2)
+        line("Findings", 11, 6)
+        for finding in record["findings"]:
+            line(f"{finding['seq']}. {_local(finding['at'])} {finding['element_id']}: {finding['text']}")
     pdf.ln(2)
     line("Events", 11, 6)
     for event in record["events"]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.errors import NotFound
 from engine.history.replay_steps import CannotApply, Step, apply, run, start, steps_of
-from engine.runtime.bindings import CalledProcesses, recorded_bindings
+from engine.runtime.calls.bindings import CalledProcesses, recorded_bindings
 from engine.runtime.cases import case_variables
 from engine.runtime.definitions import specs_of
 from engine.runtime.state_summary import state_summary
@@ -106,7 +106,7 @@ def replay_events(
         with clock.reading(step.clock):
             try:
                 if workflow is None:
-                    workflow = start(step, spec, subprocess_specs, calls)
+                    workflow = start(step, spec, subprocess_specs, case_id, calls)
                 else:
                     apply(workflow, step)
                 completed = run(workflow)

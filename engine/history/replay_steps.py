@@ -11,9 +11,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
-from engine.dialect.expressions import shared_script_engine
+from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
+from engine.runtime.cases import change_variables
 from engine.runtime.commands import bpmn_error_event
 from engine.runtime.events.signals import catch_signal
 from engine.runtime.events.starts import open_at
@@ -27,6 +28,8 @@ INPUTS = (
     "message_correlated",
     "timer_fired",
     "signal_received",
+    "variables_changed",
+    "case_deleted",
 )
 
 
@@ -68,13 +71,14 @@ def steps_of(events: list) -> list[Step]:
     return steps
 
 
-def start(step: Step, spec, subprocess_specs: dict, calls=None) -> BpmnWorkflow:
+def start(step: Step, spec, subprocess_specs: dict, case_id: str | None = None, calls=None) -> BpmnWorkflow:
     """Create the case's workflow with its recorded start variables, at the start event that fired.
 
-    `calls` resolves its call activities as recorded (`engine.runtime.bindings`).
+    `calls` resolves its call activities as recorded (`engine.runtime.calls.bindings`).
     """
     workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=shared_script_engine())
     workflow.called_processes = calls
+    CaseIdentity.attach(workflow, case_id, step.input.data.get("business_key"))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(step.input.data.get("variables") or {})
     open_at(workflow, step.input.data.get("start_event"))
@@ -108,6 +112,10 @@ def apply(workflow: BpmnWorkflow, step: Step) -> None:
         if not any(s.message_name == data["name"] for s in waits.waiting_signals(workflow)):
             raise CannotApply(f"the case does not wait for signal {data['name']!r}")
         catch_signal(workflow, data["name"])
+    elif event.kind == "variables_changed":
+        change_variables(workflow, data.get("modifications") or {}, data.get("deletions") or [])
+    elif event.kind == "case_deleted":
+        workflow.cancel()
 
 
 def _fire_timer(workflow: BpmnWorkflow, element_id: str) -> None:

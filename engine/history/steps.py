@@ -14,6 +14,7 @@ from engine.history.replay import load_recording, recorded_calls, replay_events
 from engine.history.replay_steps import steps_of
 from engine.history.verdict import local, verdict
 from engine.runtime.definitions import main_diagram, specs_of
+from engine.runtime.history import findings_of
 
 ACTED_ON = ("user_task_completed", "external_task_completed", "bpmn_error_thrown", "timer_fired")
 
@@ -72,5 +73,6 @@ def audit_trail(session: Session, case_id: str) -> dict[str, Any]:
         "verdict": verdict(replay),
         "reproduced": replay.reproduced,
         "deadlines": deadlines(replay),
+        "findings": findings_of(events, replay.variables),
         "started_at": local(clock.as_utc(row.started_at)),
     }

@@ -54,6 +54,23 @@ def unclaim(session: Session, task_id: str, username: str, override: bool = Fals
     _record(session, task, "user_task_unclaimed", username, previous_assignee=previous)
 
 
+def set_assignee(session: Session, task_id: str, assignee: str | None, actor: str) -> None:
+    """Make `assignee` (None: nobody) the assignee of an open task, whoever held it; a head's act."""
+    task = _open_task(session, task_id)
+    previous = task.assignee
+    task.assignee = assignee
+    history = HistoryWriter(session, task.case_id, clock.now())
+    history.append(
+        "user_task_assigned",
+        actor,
+        task.element_id,
+        task_id=task.id,
+        assignee=assignee,
+        previous_assignee=previous,
+    )
+    session.flush()
+
+
 def _open_task(session: Session, task_id: str) -> UserTask:
     task = session.get(UserTask, task_id)
     if task is None:

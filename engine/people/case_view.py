@@ -14,11 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock, extensions
+from engine.external.tasks import open_incidents
 from engine.runtime import cases
 from engine.runtime.definitions import main_diagram, specs_of
-from engine.runtime.external_tasks import open_incidents
-from engine.runtime.history import case_history
+from engine.runtime.documents import case_documents
+from engine.runtime.history import Finding, case_history, findings_of
 from store.models import (
+    CaseDocument,
     CaseLabel,
     ExternalTask,
     HistoryEvent,
@@ -70,6 +72,8 @@ class CaseView:
     history: list[HistoryEvent]
     incidents: list[Incident]
     open_tasks: list[UserTask] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    documents: list[CaseDocument] = field(default_factory=list)
 
     @property
     def subprocess_elements(self) -> list[Element]:
@@ -94,6 +98,7 @@ def view_case(session: Session, case_id: str) -> CaseView:
     active = _active_elements(session, case_id) | _running_call_activities(opened.workflow)
     timers = list(session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.status == "waiting")))
     names = _element_names(definition)
+    history = case_history(session, case_id)
     return CaseView(
         case=opened.row,
         definition=definition,
@@ -104,11 +109,13 @@ def view_case(session: Session, case_id: str) -> CaseView:
         active=active,
         elements=_elements(names, finished - active, active),
         deadlines=_deadlines(variables, timers, names),
-        history=case_history(session, case_id),
+        history=history,
         incidents=open_incidents(session, case_id),
         open_tasks=list(
             session.scalars(select(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open"))
         ),
+        findings=findings_of(history, variables),
+        documents=case_documents(session, case_id),
     )
 
 

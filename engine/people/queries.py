@@ -15,12 +15,23 @@ TASK_STATUSES = ("unclaimed", "mine", "claimed")
 PAGE_SIZE = 50
 
 
-def open_user_tasks(session: Session, group: str | None = None, limit: int = 200) -> list[UserTask]:
-    """Return open user tasks, of one candidate group if given, earliest due first."""
+def open_user_tasks(
+    session: Session, group: str | None = None, limit: int = 200, business_key: str | None = None
+) -> list[UserTask]:
+    """Return open user tasks, of one candidate group and of one business key if given, earliest due first."""
     query = select(UserTask).where(UserTask.status == "open").order_by(UserTask.due_at, UserTask.id)
     if group:
         query = query.where(UserTask.candidate_groups.like(f"%,{group},%"))
+    if business_key:
+        query = query.join(Case, Case.id == UserTask.case_id).where(Case.business_key == business_key)
     return list(session.scalars(query.limit(limit)))
+
+
+def business_keys(session: Session, case_ids: list[str]) -> dict[str, str | None]:
+    """Return {case id: business key} of the cases named."""
+    if not case_ids:
+        return {}
+    return dict(session.execute(select(Case.id, Case.business_key).where(Case.id.in_(set(case_ids)))).all())
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine import extensions
+from engine import clock, extensions
 from engine.errors import Conflict, NotFound
 from engine.runtime import cases, waits
 from engine.runtime.forms import form_fields
@@ -39,6 +40,16 @@ class FieldView:
 
 
 @dataclass(frozen=True)
+class TaskDeadline:
+    """A deadline a task's page counts down to: its name, its time, the days left, whether it passed."""
+
+    label: str
+    due_at: datetime
+    days_left: int | None
+    passed: bool
+
+
+@dataclass(frozen=True)
 class TaskForm:
     """A user task, its case's data, and the fields to fill in."""
 
@@ -47,6 +58,7 @@ class TaskForm:
     label: CaseLabel | None
     fields: list[FieldView]
     variables: dict[str, Any]
+    deadlines: list[TaskDeadline] = field(default_factory=list)
 
     @property
     def application(self) -> dict[str, Any]:
@@ -72,7 +84,24 @@ def describe_task(session: Session, task_id: str) -> TaskForm:
         raise Conflict(f"user task {task_id} is no longer in its case")
     fields = [_field_view(f) for f in form_fields(engine_task.task_spec)]
     business_key = session.get(Case, row.case_id).business_key
-    return TaskForm(row, business_key, session.get(CaseLabel, row.case_id), fields, dict(engine_task.data))
+    variables = dict(engine_task.data)
+    label = session.get(CaseLabel, row.case_id)
+    return TaskForm(row, business_key, label, fields, variables, task_deadlines(row.form_key, variables))
+
+
+def task_deadlines(form_key: str | None, variables: dict[str, Any]) -> list[TaskDeadline]:
+    """Return the deadlines the procedure counts down to on a task with `form_key`, as of now."""
+    procedure, now = extensions.current(), clock.now()
+    lines = []
+    for name, label in procedure.task_deadlines.get(form_key or "", {}).items():
+        try:
+            due_at = datetime.fromisoformat(str(variables.get(name)))
+        except ValueError:
+            continue  # not set yet, or not a time
+        if due_at.tzinfo is None:
+            continue
+        lines.append(TaskDeadline(label, due_at, procedure.days_left(now, due_at), now >= due_at))
+    return lines
 
 
 def _field_view(field) -> FieldView:

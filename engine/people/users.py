@@ -46,6 +46,18 @@ def add_user(
     return user
 
 
+def set_password(session: Session, username: str, password: str) -> User:
+    """Give the user called `username` a new password; an unknown name or a short password is refused."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidCommand(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    user = find_user(session, username)
+    if user is None:
+        raise InvalidCommand(f"there is no user {username!r}")
+    user.password_hash = generate_password_hash(password)
+    session.flush()
+    return user
+
+
 def find_user(session: Session, username: str) -> User | None:
     """Return the user called `username`, or None."""
     return session.scalar(select(User).where(User.username == username))

@@ -3,10 +3,10 @@
 `commands` loads a case (`cases`), applies one change, runs the engine to its next wait
 states (`waits`) and saves the state (`serializer`), what can be waited on (`projections`:
 user tasks, external tasks, timers, message subscriptions) and the events (`history`)
-together. Around it: deployed versions (`definitions`), `messages`, `timers`,
-`external_tasks` and their REST view (`remote_tasks`), the in-process `worker_loop`,
-`numbers`, form submissions (`forms`), the digest replay compares (`state_summary`), the
-processes call activities find when they start (`bindings`), and in `events` how cases
-begin (start events) and how signals travel between them.
-It may use `dialect`, the shared modules of `engine` and `store`; never `people` or `history`.
+together. Around it: deployments and their versions (`deployments`, `definitions`,
+`decisions`), `messages`, `timers`, `numbers`, form submissions (`forms`), the digest
+replay compares (`state_summary`), the processes call activities find when they start
+(`calls`), and in `events` how cases begin (start events) and how signals travel between
+them. It may use `dialect`, the shared modules of `engine` and `store`; never `external`,
+`people` or `history`.
 """

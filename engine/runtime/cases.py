@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.dialect.expressions import shared_script_engine
+from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
-from engine.runtime.bindings import CalledProcesses, specs_for_state
+from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
+from engine.runtime.case_cache import CASES
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import SYSTEM, HistoryWriter
 from engine.runtime.projections import reconcile
@@ -60,6 +61,7 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
         updated_at=now,
     )
     session.add(row)
+    CaseIdentity.attach(workflow, row.id, business_key)
     history = HistoryWriter(session, row.id, now)
     workflow.called_processes = CalledProcesses(session, definition, history)
     return OpenCase(row, definition, workflow, history, now)
@@ -72,9 +74,11 @@ def open_case(session: Session, case_id: str) -> OpenCase:
         raise NotFound(f"no case with id {case_id!r}")
     definition = session.get(ProcessDefinition, row.definition_id)
     spec, _ = specs_of(definition)
-    workflow = load_state(
-        row.state, spec, specs_for_state(session, definition, row.state), shared_script_engine()
-    )
+    workflow = CASES.take(row.id, row.revision)
+    if workflow is None:
+        subprocess_specs = specs_for_state(session, definition, row.state)
+        workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
+    CaseIdentity.attach(workflow, row.id, row.business_key)
     now = clock.now()
     history = HistoryWriter(session, row.id, now)
     workflow.called_processes = CalledProcesses(session, definition, history)
@@ -127,6 +131,7 @@ def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
         case.history.append("case_completed", SYSTEM)
     reconcile(session, row.id, case.workflow, case.now)
     session.flush()
+    CASES.put_after_commit(session, row.id, case.workflow, row.revision)
 
 
 def cases_by_business_key(session: Session, business_key: str) -> list[Case]:
@@ -141,3 +146,13 @@ def case_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
     for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
         merged.update(task.data)
     return merged
+
+
+def change_variables(workflow: BpmnWorkflow, modifications: dict[str, Any], deletions: list[str]) -> None:
+    """Set variables where the case waits and remove variables from every task's data."""
+    live = TaskState.WAITING | TaskState.READY | TaskState.STARTED
+    for task in workflow.get_tasks():
+        for name in deletions:
+            task.data.pop(name, None)
+        if task.has_state(live):
+            task.data.update(modifications)

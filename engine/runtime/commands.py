@@ -6,6 +6,7 @@ states, and saves state, projections and history together.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
@@ -15,20 +16,29 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, InvalidCommand, NotFound
 from engine.runtime import cases, forms, waits
 from engine.runtime.definitions import require_latest
 from engine.runtime.events import signals, starts
 from engine.runtime.events.starts import require_variables
-from store.models import Case, ExternalTask, Timer, UserTask
+from store.models import Case, ExternalTask, ProcessDefinition, Timer, UserTask
 
 Variables = dict[str, Any]
 
 
 def start_case(session: Session, key: str, business_key: str | None, variables: Variables, actor: str) -> str:
     """Start a case of the newest version of process `key`; return its id."""
-    require_variables(variables)
-    definition = require_latest(session, key)
+    return start_case_of(session, require_latest(session, key), business_key, variables, actor)
+
+
+def start_case_of(
+    session: Session,
+    definition: ProcessDefinition,
+    business_key: str | None,
+    variables: Variables,
+    actor: str,
+) -> str:
+    """Start a case of this very version of a process at its initial start event; return its id."""
     case = starts.start(session, definition, business_key, variables, actor)
     signals.broadcast(session, case, actor)
     return case.id
@@ -150,8 +160,11 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
     engine_task = waits.find_task(case.workflow, timer.id)
     if engine_task is None or not engine_task.has_state(TaskState.WAITING):
         raise Conflict(f"timer {timer.id} no longer waits in its case")
+    before = json.dumps(engine_task.internal_data.get("event_value"), sort_keys=True, default=str)
     case.workflow.refresh_timers()
-    if engine_task.has_state(TaskState.WAITING):
+    after = json.dumps(engine_task.internal_data.get("event_value"), sort_keys=True, default=str)
+    # a cycle stays waiting for its next due time; it fired when its count moved on
+    if engine_task.has_state(TaskState.WAITING) and after == before:
         raise Conflict(f"timer {timer.id} is not due yet by the engine's clock")
     case.history.append(
         "timer_fired",
@@ -163,6 +176,42 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
     )
     cases.advance(case)
     _save(session, case, actor)
+
+
+def delete_case(session: Session, case_id: str, reason: str | None, actor: str) -> None:
+    """End a running case where it stands, cancelling what it waits for; the reason goes to history."""
+    case = _running(session, case_id)
+    case.history.append("case_deleted", actor, reason=reason, clock=case.now.isoformat())
+    case.workflow.cancel()
+    case.row.status, case.row.ended_at = "deleted", case.now
+    _save(session, case, actor)
+
+
+def change_variables(
+    session: Session, case_id: str, modifications: Variables, deletions: list[str], actor: str
+) -> None:
+    """Set and remove variables of a running case, as a person or a client asked."""
+    require_variables(modifications)
+    if not isinstance(deletions, list) or not all(isinstance(name, str) for name in deletions):
+        raise InvalidCommand("deletions must be a list of variable names")
+    case = _running(session, case_id)
+    case.history.append(
+        "variables_changed",
+        actor,
+        modifications=modifications,
+        deletions=deletions,
+        clock=case.now.isoformat(),
+    )
+    cases.change_variables(case.workflow, modifications, deletions)
+    cases.advance(case)
+    _save(session, case, actor)
+
+
+def _running(session: Session, case_id: str):
+    case = cases.open_case(session, case_id)
+    if case.row.status != "running":
+        raise NotFound(f"no running case with id {case_id!r} (it is {case.row.status})")
+    return case
 
 
 def _save(session: Session, case, actor: str) -> None:

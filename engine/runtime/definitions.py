@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -14,7 +14,7 @@ from engine.dialect.parser import parse_documents
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram, NotFound
 from engine.runtime.serializer import dump_spec, load_spec
-from store.models import ProcessDefinition
+from store.models import Deployment, ProcessDefinition
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -48,7 +48,9 @@ def content_hash(documents: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def deploy(session: Session, documents: dict[str, bytes], actor: str) -> list[Deployed]:
+def deploy(
+    session: Session, documents: dict[str, bytes], actor: str, deployment_id: str | None = None
+) -> list[Deployed]:
     """Deploy every executable process in `documents`; a new version only when it changed."""
     parser = parse_documents(documents)
     process_ids = parser.get_process_ids()
@@ -65,7 +67,7 @@ def deploy(session: Session, documents: dict[str, bytes], actor: str) -> list[De
         subprocess_specs = {name: s for name, s in subprocess_specs.items() if s is not None}
         _require_deployment_bindings(key, spec, subprocess_specs)
         used = _documents_of(documents, spec, subprocess_specs)
-        results.append(_deploy_one(session, key, spec, subprocess_specs, used, actor))
+        results.append(_deploy_one(session, key, spec, subprocess_specs, used, actor, deployment_id))
     return results
 
 
@@ -89,20 +91,22 @@ def _documents_of(documents, spec, subprocess_specs) -> dict[str, str]:
     return {Path(n).name: documents[Path(n).name].decode("utf-8") for n in names if Path(n).name in documents}
 
 
-def _deploy_one(session, key, spec, subprocess_specs, used, actor) -> Deployed:
+def _deploy_one(session, key, spec, subprocess_specs, used, actor, deployment_id) -> Deployed:
     digest = content_hash({n: c.encode("utf-8") for n, c in used.items()})
     latest = latest_definition(session, key)
     if latest is not None and latest.content_hash == digest:
         return Deployed(key, latest.version, latest.id, created=False)
+    newest = session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
     definition = ProcessDefinition(
         key=key,
-        version=(latest.version + 1) if latest else 1,
+        version=(newest or 0) + 1,  # a deleted deployment's versions keep their numbers
         name=spec.description or key,
         content_hash=digest,
         source=used,
         spec=dump_spec(spec, subprocess_specs),
         deployed_at=clock.now(),
         deployed_by=actor,
+        deployment_id=deployment_id,
     )
     session.add(definition)
     session.flush()
@@ -110,8 +114,8 @@ def _deploy_one(session, key, spec, subprocess_specs, used, actor) -> Deployed:
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
-    """Return the newest version of process `key`, or None."""
-    newest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)
+    """Return the newest version of process `key` whose deployment was not deleted, or None."""
+    newest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key, live())
     return session.scalars(
         select(ProcessDefinition).where(
             ProcessDefinition.key == key, ProcessDefinition.version == newest.scalar_subquery()
@@ -119,11 +123,27 @@ def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
     ).first()
 
 
+def live():
+    """Return the condition that a definition's deployment was not deleted."""
+    deleted = select(Deployment.id).where(Deployment.deleted_at.is_not(None))
+    return or_(ProcessDefinition.deployment_id.is_(None), ProcessDefinition.deployment_id.not_in(deleted))
+
+
 def require_latest(session: Session, key: str) -> ProcessDefinition:
     """Return the newest version of process `key`, or raise NotFound."""
     definition = latest_definition(session, key)
     if definition is None:
         raise NotFound(f"no process definition with key {key!r} is deployed")
+    return definition
+
+
+def require_live(session: Session, definition_id: int) -> ProcessDefinition:
+    """Return process definition `definition_id` unless unknown or of a deleted deployment (NotFound)."""
+    definition = session.scalars(
+        select(ProcessDefinition).where(ProcessDefinition.id == definition_id, live())
+    ).first()
+    if definition is None:
+        raise NotFound(f"no process definition with id {definition_id} is deployed")
     return definition
 
 
@@ -140,8 +160,6 @@ def specs_of(definition: ProcessDefinition) -> tuple:
 
 def topics_in_use(session: Session) -> set[str]:
     """Return the external-task topics of the newest definitions and of running cases (written out)."""
-    from sqlalchemy import or_
-
     from engine.dialect.parser import ExternalServiceTask
     from store.models import Case
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
+from engine import clock, extensions
 from store.models import HistoryEvent
 
 SYSTEM = "system"
@@ -100,3 +101,27 @@ def case_history(session: Session, case_id: str) -> list[HistoryEvent]:
             select(HistoryEvent).where(HistoryEvent.case_id == case_id).order_by(HistoryEvent.seq)
         )
     )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An element whose completion the procedure calls a finding, when it happened, and its sentence."""
+
+    seq: int
+    at: datetime
+    element_id: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the finding as JSON-ready data."""
+        return {"seq": self.seq, "at": self.at.isoformat(), "element_id": self.element_id, "text": self.text}
+
+
+def findings_of(events: list[HistoryEvent], variables: dict[str, Any]) -> list[Finding]:
+    """Return the findings among a case's history events, worded from the case's variables."""
+    wording = extensions.current().findings
+    return [
+        Finding(event.seq, clock.as_utc(event.at), event.element_id, wording[event.element_id](variables))
+        for event in events
+        if event.kind == "element_completed" and event.element_id in wording
+    ]

@@ -16,12 +16,13 @@ from store.models import ExternalTask, Incident, MessageSubscription, Timer, Use
 
 
 def reconcile(session: Session, case_id: str, workflow, now: datetime) -> None:
-    """Make the projection rows of `case_id` match where its workflow waits now."""
-    _reconcile_user_tasks(session, case_id, workflow, now)
-    _reconcile_external_tasks(session, case_id, workflow, now)
-    _reconcile_timers(session, case_id, workflow, now)
-    _reconcile_messages(session, case_id, workflow)
-    _reconcile_stuck(session, case_id, workflow, now)
+    """Make the projection rows of `case_id` match where its workflow waits now (the caller flushes)."""
+    with session.no_autoflush:
+        _reconcile_user_tasks(session, case_id, workflow, now)
+        _reconcile_external_tasks(session, case_id, workflow, now)
+        _reconcile_timers(session, case_id, workflow, now)
+        _reconcile_messages(session, case_id, workflow)
+        _reconcile_stuck(session, case_id, workflow, now)
 
 
 def _reconcile_user_tasks(session, case_id, workflow, now) -> None:
@@ -51,13 +52,21 @@ def _user_task_row(case_id, workflow, task, now) -> UserTask:
         element_id=task.task_spec.bpmn_id,
         name=task.task_spec.bpmn_name,
         status="open",
-        candidate_groups=_as_list_column(camunda.get("candidateGroups")),
-        candidate_users=_as_list_column(camunda.get("candidateUsers")),
+        candidate_groups=_as_list_column(_candidates(workflow, task, camunda.get("candidateGroups"))),
+        candidate_users=_as_list_column(_candidates(workflow, task, camunda.get("candidateUsers"))),
         assignee=_evaluated(workflow, task, camunda.get("assignee")),
         form_key=camunda.get("formKey"),
         due_at=_due_at(workflow, task, camunda.get("dueDate")),
         created_at=now,
     )
+
+
+def _candidates(workflow, task, expression: str | None) -> str | None:
+    """Return candidates as "a, b": the text may be an expression giving text or a list (as in Camunda)."""
+    value = _evaluated(workflow, task, expression)
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value)
+    return None if value is None else str(value)
 
 
 def _as_list_column(value: str | None) -> str | None:
@@ -70,7 +79,7 @@ def _as_list_column(value: str | None) -> str | None:
 def _evaluated(workflow, task, expression: str | None):
     if not expression:
         return None
-    if "${" not in expression:
+    if "${" not in expression and "#{" not in expression:
         return expression
     try:
         return evaluate(workflow, task, expression)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from copy import deepcopy
 
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter, SubWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
@@ -15,7 +16,9 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 
 from engine.dialect.constructs import gateways, multi_instance, specs
 from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
+from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
+from engine.dialect.timer_events import TIMER_CLASSES
 
 SPEC_KEY = "spec"
 SUBPROCESS_SPECS_KEY = "subprocess_specs"
@@ -52,6 +55,9 @@ def _uuid(value):
 def _config():
     config = deepcopy(CAMUNDA_CONFIG)
     config[ExternalServiceTask] = BpmnTaskSpecConverter
+    config[DecisionTask] = DecisionTaskConverter
+    for timer_class in TIMER_CLASSES:
+        config[timer_class] = TimerConditionalEventDefinitionConverter
     config[VariablesMessageEventDefinition] = MessageEventDefinitionConverter
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
     config.update(specs.CONVERTERS)

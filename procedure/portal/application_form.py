@@ -44,6 +44,9 @@ class ApplicationForm:
     contract_date: str
     contract_end: str
     government_decision_until: str | None
+    basis_document_number: str | None
+    basis_document_date: str | None
+    basis_document_end: str | None
     payment_reference: str | None
     fee_receipt: str | None
     documents: tuple[str, ...]
@@ -60,6 +63,8 @@ class ApplicationForm:
             "contract_number": self.contract_number,
             "contract_end": self.contract_end,
             "government_decision_until": self.government_decision_until,
+            "basis_document_number": self.basis_document_number,
+            "basis_document_end": self.basis_document_end,
             "documents": list(self.documents),
         }
         if self.payment_reference:
@@ -74,7 +79,7 @@ def read_application(root: etree._Element) -> ApplicationForm:
     """Check the signed application against its schema and rules; return what it declares."""
     schema = _schema()
     if not schema.validate(root):
-        raise ApplicationInvalid(_schema_errors(schema.error_log))
+        raise ApplicationInvalid(schema_errors(schema.error_log))
     form = ApplicationForm(
         applicant_id=_text(root, "a:applicant/a:id"),
         applicant_name=_text(root, "a:applicant/a:name"),
@@ -87,6 +92,9 @@ def read_application(root: etree._Element) -> ApplicationForm:
         contract_date=_date(root, "a:contract/a:date"),
         contract_end=_date(root, "a:contract/a:end"),
         government_decision_until=_date(root, "a:governmentDecisionDate") or None,
+        basis_document_number=_text(root, "a:basisDocument/a:number") or None,
+        basis_document_date=_date(root, "a:basisDocument/a:date") or None,
+        basis_document_end=_date(root, "a:basisDocument/a:end") or None,
         payment_reference=_text(root, "a:paymentReference") or None,
         fee_receipt=_text(root, "a:feeReceipt") or None,
         documents=_documents(root),
@@ -99,6 +107,8 @@ def _check_rules(form: ApplicationForm) -> None:
     errors = {}
     if _day(form.contract_end) < _day(form.contract_date):
         errors["contract/end"] = "the contract cannot end before its date"
+    if form.basis_document_end and _day(form.basis_document_end) < _day(form.basis_document_date):
+        errors["basisDocument/end"] = "the basis document cannot end before its date"
     # para 5: an exclusive license lasts as long as the Government decision says
     if form.kind == "exclusive" and not form.government_decision_until:
         errors["governmentDecisionDate"] = "an exclusive license needs the Government decision's date"
@@ -129,7 +139,7 @@ _NAMESPACE = re.compile(r"\{[^}]*\}")
 _ELEMENT = re.compile(r"^Element '([^']+)'")
 
 
-def _schema_errors(log) -> dict[str, str]:
+def schema_errors(log) -> dict[str, str]:
     """Name each schema error by its element, without namespaces."""
     errors: dict[str, str] = {}
     for entry in log:

@@ -1,4 +1,4 @@
-"""Why the portal refuses a submitted application; `web/portal_api.py` maps each to HTTP."""
+"""Why the portal refuses a submitted document; `web/portal/api.py` maps each to HTTP."""
 
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ class ApplicationInvalid(InvalidCommand):
 
 class QueryInvalid(InvalidCommand):
     """A query parameter of a portal request is out of range; `errors` names each."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors
+
+
+class ReportInvalid(InvalidCommand):
+    """An execution report does not fit its schema or its license; `errors` names each field."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))

@@ -72,7 +72,7 @@ def applications_of(orchestrator: Orchestrator, applicant_id: str, page: int, pe
 def application_of(orchestrator: Orchestrator, applicant_id: str, number: str) -> ApplicationView:
     """Return the applicant's application `number`, or raise NotFound."""
     with orchestrator.transaction() as session:
-        return _view(session, _own(session, applicant_id, number))
+        return _view(session, own_application(session, applicant_id, number))
 
 
 def result_document(orchestrator: Orchestrator, applicant_id: str, number: str, documents_dir: Path) -> Path:
@@ -87,7 +87,8 @@ def result_document(orchestrator: Orchestrator, applicant_id: str, number: str, 
     return path
 
 
-def _own(session: Session, applicant_id: str, number: str) -> PortalApplication:
+def own_application(session: Session, applicant_id: str, number: str) -> PortalApplication:
+    """Return the applicant's application `number`; another's, or none, is NotFound."""
     if not APPLICATION_NUMBER.fullmatch(number):
         raise NotFound(f"you have no application {number[:40]!r}")
     row = session.scalar(

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 D = "tests/dialect/"
 CORE = "tests/engine/runtime/test_core_flow.py::"
 FORMS = "tests/engine/runtime/test_forms.py::test_a_missing_decision_and_an_unknown_choice_are_named_by_field"
-LICENSE = (
-    "tests/procedure/test_other_paths.py::test_an_incomplete_set_is_refused_consideration_without_an_officer"
-)
+SCRIPTS = "tests/engine/dialect/test_camunda_scripts.py::"
+DECISIONS = "tests/engine/dialect/test_camunda_decisions.py::"
 COMPENSATION = "compensation is not supported yet"
 CONDITIONAL = "conditional events are not supported yet"
 COND = "<bpmn:conditionalEventDefinition><bpmn:condition>${ready}</bpmn:condition></bpmn:conditionalEventDefinition>"
@@ -370,14 +369,27 @@ ACTIVITIES = [
         "waits for a correlated message",
         "test_events.py::test_a_receive_task_waits_for_its_message_and_a_send_task_is_an_external_task",
     ),
-    runs("script task (Python)", "runs the script in its language", LICENSE),
+    runs(
+        "script task (Python)",
+        "runs the script in Jython",
+        SCRIPTS + "test_a_python_script_runs_in_the_safe_subset_with_the_procedure_functions",
+    ),
+    runs(
+        "script task (JavaScript)",
+        "runs the script in Nashorn or GraalJS",
+        SCRIPTS + "test_a_javascript_script_reads_and_sets_variables_through_execution",
+    ),
     refused(
         "script task in another language",
         "runs the script with the JSR-223 engine of its language",
         _note("scriptTask", "<bpmn:script>x = 1</bpmn:script>", scriptFormat="groovy"),
-        'scriptFormat="groovy" is not a language licflow runs',
+        "groovy",
     ),
-    runs("business rule task: decision table (camunda:decisionRef)", "evaluates the DMN decision", LICENSE),
+    runs(
+        "business rule task: decision table (camunda:decisionRef)",
+        "evaluates the DMN decision",
+        DECISIONS + "test_the_first_matching_rule_gives_the_fee_as_a_single_entry",
+    ),
     refused(
         "business rule task: Java class, expression, external task",
         "calls the implementation",
@@ -645,13 +657,13 @@ CAMUNDA = [
         _note(
             "scriptTask", "<bpmn:script>1</bpmn:script>", scriptFormat="python", camunda__resultVariable="x"
         ),
-        "camunda:resultVariable on a script task is not supported yet",
+        "sets camunda:resultVariable, which licflow does not support",
     ),
     refused(
         "camunda:resource on a script task",
         "a script kept in a separate file",
         _note("scriptTask", scriptFormat="python", camunda__resource="deployment://a.py"),
-        'camunda:resource="deployment://a.py" on a scriptTask is not supported',
+        "loads its script from camunda:resource",
     ),
     refused(
         "camunda:field",
@@ -831,9 +843,13 @@ CAMUNDA = [
         "the Modeler's own bookkeeping",
         "test_events.py::test_elements_that_only_document_the_process_change_nothing",
     ),
-    runs("camunda:decisionRef", "the decision a business rule task evaluates", LICENSE),
+    runs(
+        "camunda:decisionRef",
+        "the decision a business rule task evaluates",
+        DECISIONS + "test_the_first_matching_rule_gives_the_fee_as_a_single_entry",
+    ),
     refused(
-        "camunda:decisionRefBinding, decisionRefVersion, decisionRefTenantId",
+        'camunda:decisionRefBinding="version" or "versionTag" (decisionRefVersion, decisionRefVersionTag)',
         "which version of the decision",
         Edit(
             "pass_through_tasks",
@@ -841,29 +857,28 @@ CAMUNDA = [
             "businessRuleTask",
             {"camunda:decisionRef": "d", "camunda:decisionRefBinding": "version"},
         ),
-        'camunda:decisionRefBinding="version" on a businessRuleTask is not supported',
+        "camunda:decisionRefBinding='version' is not supported",
     ),
     refused(
+        "camunda:decisionRefTenantId",
+        "the tenant of the decision",
+        Edit(
+            "pass_through_tasks",
+            "note",
+            "businessRuleTask",
+            {"camunda:decisionRef": "d", "camunda:decisionRefTenantId": "t1"},
+        ),
+        'camunda:decisionRefTenantId="t1" on a businessRuleTask is not supported',
+    ),
+    runs(
         "camunda:mapDecisionResult",
         "how the decision's result is mapped",
-        Edit(
-            "pass_through_tasks",
-            "note",
-            "businessRuleTask",
-            {"camunda:decisionRef": "d", "camunda:mapDecisionResult": "singleEntry"},
-        ),
-        'camunda:mapDecisionResult="singleEntry" on a businessRuleTask is not supported',
+        DECISIONS + "test_a_result_list_keeps_each_matching_rule_as_a_map",
     ),
-    refused(
+    runs(
         "camunda:resultVariable on a business rule task",
         "the variable the mapped result goes to",
-        Edit(
-            "pass_through_tasks",
-            "note",
-            "businessRuleTask",
-            {"camunda:decisionRef": "d", "camunda:resultVariable": "r"},
-        ),
-        "camunda:resultVariable on a business rule task is not supported yet",
+        "tests/engine/dialect/test_decision_task.py::test_the_mapped_results_become_the_result_variables",
     ),
 ]
 
@@ -886,7 +901,7 @@ def refusal_line(construct: Construct) -> str:
     try:
         parse_documents(documents(construct.refused))
     except InvalidDiagram as error:
-        lines = [line.removeprefix("- ") for line in str(error).splitlines()[1:]]
+        lines = [line.removeprefix("- ") for line in str(error).splitlines()]
         return next((line for line in lines if construct.says in line), "")
     return ""
 

@@ -75,7 +75,7 @@ def test_an_empty_collection_runs_no_instance(orchestrator):
 
 
 def _task_variables(orchestrator, task) -> dict:
-    from engine.runtime.external_tasks import task_variables
+    from engine.external.tasks import task_variables
 
     with orchestrator.store.unit_of_work() as session:
         return task_variables(session, task)

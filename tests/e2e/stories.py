@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 
 import pytest
@@ -23,52 +24,66 @@ SEED = read_seed()
 STORIES = {a["id"]: a for a in SEED["applicants"]}
 
 
-def start_every_story(orchestrator) -> dict[str, str]:
-    """Start one case per seeded applicant; return {applicant id: case id}."""
-    submitted_at = clock.now().astimezone(ALMATY).isoformat()
+def start_every_story(orchestrator, submitted_at: Callable[[str], str] | None = None) -> dict[str, str]:
+    """Start one case per seeded applicant, submitted now or at `submitted_at(applicant id)`."""
+    now = clock.now().astimezone(ALMATY).isoformat()
     return {
         applicant_id: orchestrator.start_case(
             "license_issuance",
             f"APP-{applicant_id}",
-            {**seeded["application"], "submitted_at": submitted_at},
+            {**seeded["application"], "submitted_at": submitted_at(applicant_id) if submitted_at else now},
             "portal",
         )
         for applicant_id, seeded in STORIES.items()
     }
 
 
-def play_every_story(orchestrator, standins, cases: dict[str, str], settle: Callable[[], None]) -> dict:
-    """Run the stories to their ends; return {applicant id: the case's final variables}."""
+def play_every_story(
+    orchestrator,
+    standins,
+    cases: dict[str, str],
+    settle: Callable[[], None],
+    acting_at: Callable[[str], AbstractContextManager] | None = None,
+) -> dict:
+    """Run the stories to their ends; return {applicant id: the case's final variables}.
+
+    The officer acts on each story inside `acting_at(applicant id)` (by default: now).
+    """
     settle()
     # the consulted bodies answer (the stand-ins' courier delivers over HTTP to licflow's message API)
     standins.app.standins.courier.deliver_due_answers(clock.now() + timedelta(minutes=5))
     settle()
     outcomes = {}
     for applicant_id in STORIES:
-        key = f"APP-{applicant_id}"
-        task = open_task(orchestrator, key)
-        if task is not None:
-            found = variables_of(orchestrator, cases[applicant_id])["automated_grounds"]
-            if found:
-                orchestrator.complete_user_task(
-                    task.id,
-                    {
-                        "decision": "preliminary_refusal",
-                        "refusal_reasons": "automated checks",
-                        **ticks(found),
-                    },
-                    "officer",
-                )
-                settle()
-                hearing = open_task(orchestrator, key)
-                orchestrator.complete_user_task(
-                    hearing.id, {"hearing_outcome": "refuse", **ticks(found)}, "officer"
-                )
-            else:
-                orchestrator.complete_user_task(task.id, {"decision": "issue"}, "officer")
-            settle()
+        with (acting_at or (lambda _: nullcontext()))(applicant_id):
+            act_as_the_story_says(orchestrator, applicant_id, cases[applicant_id], settle)
         outcomes[applicant_id] = variables_of(orchestrator, cases[applicant_id])
     return outcomes
+
+
+def act_as_the_story_says(orchestrator, applicant_id: str, case_id: str, settle: Callable[[], None]) -> None:
+    """Issue when nothing was found; otherwise refuse preliminarily and after the hearing."""
+    key = f"APP-{applicant_id}"
+    task = open_task(orchestrator, key)
+    if task is None:
+        return
+    officer = STORIES[applicant_id].get("officer", {})
+    found = sorted(
+        set(variables_of(orchestrator, case_id)["automated_grounds"]) | set(officer.get("grounds", []))
+    )
+    if found:
+        reasons = officer.get("reasons", "automated checks")
+        orchestrator.complete_user_task(
+            task.id,
+            {"decision": "preliminary_refusal", "refusal_reasons": reasons, **ticks(found)},
+            "officer",
+        )
+        settle()
+        hearing = open_task(orchestrator, key)
+        orchestrator.complete_user_task(hearing.id, {"hearing_outcome": "refuse", **ticks(found)}, "officer")
+    else:
+        orchestrator.complete_user_task(task.id, {"decision": "issue"}, "officer")
+    settle()
 
 
 def assert_every_story_ended_as_told(orchestrator, outcomes: dict) -> None:

@@ -45,9 +45,9 @@ import time_machine
 from sqlalchemy import select
 
 from engine import clock
+from engine.external.worker_loop import WorkerLoop
 from engine.orchestrator import Orchestrator
 from engine.runtime.timers import fire_due_timers
-from engine.runtime.worker_loop import WorkerLoop
 from licflow.workers import load_registry
 from store.db import Store
 from store.models import Case, ExternalTask, HistoryEvent, Incident, MessageSubscription, Timer, UserTask

@@ -14,8 +14,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine.runtime.external_tasks import DEFAULT_RETRIES
-from engine.runtime.worker_loop import WorkerLoop
+from engine.external.tasks import DEFAULT_RETRIES
+from engine.external.worker_loop import WorkerLoop
 from licflow.workers import load_registry
 from store.models import ExternalTask, Incident
 from tests.e2e.stories import STORIES, open_task, variables_of

@@ -20,9 +20,9 @@ from werkzeug.serving import make_server
 import engine.people.queries  # noqa: F401  (labels cases from the first one on)
 import engine.people.users
 from engine import clock
+from engine.external.worker_loop import WorkerLoop
 from engine.people.users import add_user
 from engine.runtime.definitions import read_documents
-from engine.runtime.worker_loop import WorkerLoop
 from procedure.calendar import ALMATY
 from tests.diagrams.test_diagrams_open_in_bpmn_js import BPMN_JS
 from tests.diagrams.tooling import chromium_browser, skip_or_fail

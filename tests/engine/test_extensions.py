@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine import clock, extensions
-from engine.dialect.expressions import expression_globals
+from engine.dialect.expressions import expression_functions
 from engine.errors import FormInvalid
 from engine.runtime.forms import read_submission
 from licflow.wiring import install_procedure
@@ -37,13 +37,13 @@ def test_the_core_sample_runs_with_no_procedure_and_gets_no_label(no_procedure, 
 
 
 def test_without_a_procedure_no_license_function_is_in_scope(no_procedure):
-    assert "statutory_due_iso" not in expression_globals()
+    assert "statutory_due_iso" not in expression_functions()
     assert clock.zone() == ZoneInfo("UTC")
 
 
 def test_the_license_procedure_brings_its_functions_and_zone():
-    assert "statutory_due_iso" in expression_globals()
-    assert "ticked_grounds" in expression_globals()
+    assert "statutory_due_iso" in expression_functions()
+    assert "ticked_grounds" in expression_functions()
     assert clock.local(datetime(2025, 3, 3, 4, 0, tzinfo=UTC)).hour == 9  # Asia/Almaty is UTC+5
 
 

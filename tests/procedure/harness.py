@@ -9,10 +9,10 @@ from typing import Any
 import time_machine
 from sqlalchemy import select
 
+from engine.external.worker_loop import WorkerLoop
 from engine.orchestrator import Orchestrator
 from engine.runtime.definitions import read_documents
 from engine.runtime.timers import fire_due_timers
-from engine.runtime.worker_loop import WorkerLoop
 from store.models import Case, HistoryEvent, Timer, UserTask
 from tests.procedure.world import World
 

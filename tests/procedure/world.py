@@ -8,12 +8,13 @@ scenario's seed (fee paid or not, bans, documents), recording every outside effe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from engine import clock
 from engine.worker import WorkerRegistry
 from procedure.calendar import ALMATY
+from workers.issuance import validity
 
 REQUIRED_DOCUMENTS = ("application", "contract")
 
@@ -95,6 +96,10 @@ class World:
         def escalate(statutory_due_at):
             world.record("deadline_escalation", due_at=statutory_due_at)
 
+        @registry.topic("deadline.notice_passed")
+        def notice_deadline(hearing_notice_due_at):
+            world.record("notice_deadline_alert", due_at=hearing_notice_due_at)
+
         @registry.topic("notice.hearing")
         def hearing_notice(applicant_email, hearing_at, preliminary_grounds):
             world.record(
@@ -102,15 +107,11 @@ class World:
             )
 
         @registry.topic("license.issue")
-        def issue(kind, list_section, contract_end, government_decision_until):
+        def issue(kind, list_section, contract_end, government_decision_until, basis_document_end):
             world.licenses_issued += 1
             today = clock.now().astimezone(ALMATY).date()
-            if kind == "exclusive":
-                valid_until = date.fromisoformat(government_decision_until)
-            else:
-                valid_until = today.replace(year=today.year + 1)
-                if contract_end:
-                    valid_until = min(valid_until, date.fromisoformat(contract_end))
+            # para 5: the real rule of the license's term
+            valid_until = validity(kind, today, contract_end, government_decision_until, basis_document_end)
             number = (
                 f"{list_section.replace('.', '').ljust(3, '0')}KZ{today:%y}001{world.licenses_issued:06d}"
             )

@@ -71,6 +71,20 @@ def test_the_seed_covers_every_refusal_ground_that_other_systems_reveal():
     assert stories_with("not considered")
 
 
+def test_the_officer_finds_grounds_one_two_nine_and_ten_where_no_other_system_finds_anything():
+    found_by_officer = [a for a in APPLICANTS if "officer" in a]
+    grounds = {ground for a in found_by_officer for ground in a["officer"]["grounds"]}
+
+    assert grounds == {1, 2, 9, 10}
+    for applicant in found_by_officer:
+        assert all(f"ground {g}" in applicant["story"] for g in applicant["officer"]["grounds"])
+        assert applicant["officer"]["reasons"]
+        assert applicant["registry"]["registered"] and applicant["registry"]["tax_registered"]
+        assert not applicant["court_bans"] and not applicant["bailiff_bans"]
+        assert {d["status"] for d in applicant["documents"]} == {"valid"}
+    assert [a["officer"]["grounds"] for a in found_by_officer if a["officer"].get("late")] == [[1]]
+
+
 def test_the_registry_paths_are_all_there():
     registries = [a["registry"] for a in APPLICANTS]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.runtime.documents import Received
 from tests.conftest import read_diagram
 from tests.engine import sample
 from web import create_app
@@ -51,6 +52,15 @@ def test_a_case_started_over_http_reaches_its_review(client, orchestrator):
     assert answer.status_code == 201
     assert [(t["caseId"], t["elementId"]) for t in tasks] == [(answer.get_json()["id"], "review")]
     assert client.get("/api/engine/tasks?group=heads", headers=AUTH).get_json() == []
+
+
+def test_open_tasks_are_found_by_business_key(client, orchestrator):
+    first, _ = (_start(client, key).get_json()["id"] for key in ("W-7", "W-8"))
+    sample.pass_check(orchestrator)
+
+    tasks = client.get("/api/engine/tasks?businessKey=W-7", headers=AUTH).get_json()
+
+    assert [(t["caseId"], t["businessKey"], t["elementId"]) for t in tasks] == [(first, "W-7", "review")]
 
 
 def test_completing_a_task_twice_answers_409(client, orchestrator):
@@ -123,3 +133,24 @@ def test_a_number_without_an_idempotency_key_is_refused_and_none_is_taken(client
 
 def test_a_number_needs_a_token(client):
     assert client.post("/api/engine/numbers/s", json={"idempotencyKey": "k"}).status_code == 401
+
+
+def test_a_cases_documents_are_destroyed_once_per_idempotency_key(client, orchestrator):
+    case_id = _start(client, "W-9").get_json()["id"]
+    orchestrator.attach_document(
+        case_id, Received("execution_report", "R-1", "application/xml", "<r/>", "cd" * 32, {}), "portal:x"
+    )
+    path = f"/api/engine/cases/{case_id}/documents/destroy"
+
+    first = client.post(path, json={"idempotencyKey": f"{case_id}:t1"}, headers=AUTH)
+    again = client.post(path, json={"idempotencyKey": f"{case_id}:t1"}, headers=AUTH)
+
+    assert first.status_code == again.status_code == 200
+    assert [d["reference"] for d in first.get_json()["documents"]] == ["R-1"]
+    assert again.get_json() == first.get_json()
+    assert client.post(path, json={}, headers=AUTH).status_code == 400
+    assert client.post(path, json={"idempotencyKey": "k"}).status_code == 401
+    missing = client.post(
+        "/api/engine/cases/nope/documents/destroy", json={"idempotencyKey": "k"}, headers=AUTH
+    )
+    assert missing.status_code == 404

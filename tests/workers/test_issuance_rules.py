@@ -35,6 +35,13 @@ def test_a_one_time_license_lasts_at_most_a_year_and_not_past_its_contract():
     assert validity("one_time", date(2025, 4, 16), "2027-01-01", None) == date(2026, 4, 15)
 
 
+def test_a_one_time_license_ends_no_later_than_the_document_it_is_based_on():
+    # para 5: the term may be limited by the contract's, or by the basis document's
+    assert validity("one_time", date(2025, 4, 16), "2025-12-31", None, "2025-09-30") == date(2025, 9, 30)
+    assert validity("one_time", date(2025, 4, 16), "2025-08-31", None, "2025-09-30") == date(2025, 8, 31)
+    assert validity("one_time", date(2025, 4, 16), None, None, "2027-01-01") == date(2026, 4, 15)
+
+
 def test_a_general_license_is_capped_at_a_year_whatever_the_contract():
     assert validity("general", date(2024, 2, 29), "2024-06-01", None) == date(2025, 2, 27)
 

@@ -1,11 +1,11 @@
 """The Camunda 7 external-task REST protocol under /engine-rest, for remote workers.
 
 Workers written for Camunda 7.20 (the official `camunda-external-task-client-js`, the
-Java client, hand-written HTTP) fetch, lock and answer licflow's external tasks here
-unchanged. Every route needs one of `API_TOKENS`, as a bearer token or as the password
-of HTTP Basic; otherwise 401 and nothing is touched.
+Python `camunda-external-task-client-python3`, the Java client, hand-written HTTP)
+fetch, lock and answer licflow's external tasks here unchanged. Callers authenticate
+as every /engine-rest caller does (`web/camunda/access.py`); workers use a token.
 
-Errors are answered as Camunda does, `{"type", "message", "code"}`:
+Errors are answered as Camunda does, `{"type", "message", "code"}` (`web/camunda/routes.py`):
 
     404 RestException               no such task (also a task that completed meanwhile)
     400 RestException               the task is not locked by this worker (Camunda's
@@ -14,9 +14,6 @@ Errors are answered as Camunda does, `{"type", "message", "code"}`:
     409 OptimisticLockingException  the case changed under the request; try again
     422 ProcessEngineException      the diagram failed when the case moved on
     401 Unauthorized                no known credential
-
-Statuses other than the lock refusal come from `web.errors.status_of`, so they match
-licflow's own JSON API.
 """
 
 from __future__ import annotations
@@ -25,19 +22,16 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import current_app, jsonify
 
-from engine import errors
-from engine.runtime import remote_tasks
-from engine.runtime.remote_tasks import RemoteTask, TopicRequest
-from web import auth
+from engine.external import remote as remote_tasks
+from engine.external.remote import RemoteTask, TaskQuery, TopicRequest
+from web.camunda import params
+from web.camunda.access import READ_INSTANCE, UPDATE_INSTANCE, WORK_EXTERNAL_TASK, caller
+from web.camunda.params import InvalidRequest
+from web.camunda.routes import count, route
 from web.camunda.variables import camunda_date, from_typed, to_typed
-from web.errors import status_of
 
-bp = Blueprint("camunda_rest", __name__, url_prefix="/engine-rest")
-
-VERSION = "7.20.0"
 POLL_INTERVAL = 0.2  # seconds between looks for new tasks while a long poll waits
 MAX_ASYNC_RESPONSE_TIMEOUT_MS = 60_000  # a longer long poll is answered (empty) after this
 UNSUPPORTED_TOPIC_FILTERS = (
@@ -51,56 +45,11 @@ UNSUPPORTED_TOPIC_FILTERS = (
     "tenantIdIn",
 )
 
-# (licflow error, status or None for web.errors.status_of, Camunda exception type); first match wins
-ERRORS = [
-    (errors.LockLost, 400, "RestException"),
-    (errors.NotFound, None, "RestException"),
-    (errors.InvalidCommand, None, "InvalidRequestException"),
-    (errors.Conflict, None, "OptimisticLockingException"),
-    (errors.LicflowError, None, "ProcessEngineException"),
-]
 
-
-class InvalidRequest(errors.InvalidCommand):
-    """A request body that does not follow the Camunda REST reference."""
-
-
-@bp.before_request
-def authenticate():
-    """Answer 401 unless a known token comes as a bearer token or as a Basic password."""
-    name = auth.client_name(allow_basic=True)
-    if name is None:
-        return auth.unauthorized(allow_basic=True)
-    g.client = name
-    return None
-
-
-@bp.errorhandler(errors.LicflowError)
-def domain_error(error: errors.LicflowError):
-    status, kind = next((s, k) for cls, s, k in ERRORS if isinstance(error, cls))
-    return _error(status or status_of(error), kind, str(error))
-
-
-@bp.errorhandler(HTTPException)
-def http_error(error: HTTPException):
-    kind = "InvalidRequestException" if error.code == 400 else "RestException"
-    return _error(error.code or 500, kind, error.description or error.name)
-
-
-def _error(status: int, kind: str, message: str):
-    return jsonify(type=kind, message=message, code=None), status
-
-
-@bp.get("/version")
-def version():
-    """The Camunda version whose REST reference this API follows."""
-    return jsonify(version=VERSION)
-
-
-@bp.post("/external-task/fetchAndLock")
+@route("POST", "/external-task/fetchAndLock", WORK_EXTERNAL_TASK, body="json")
 def fetch_and_lock():
     """Lock up to maxTasks tasks of the topics; with asyncResponseTimeout, wait for some."""
-    body = _body()
+    body = params.body()
     worker_id = _worker_id(body)
     max_tasks = _integer(body, "maxTasks", minimum=0, required=True)
     topics = [_topic(topic) for topic in _list(body, "topics")]
@@ -118,7 +67,7 @@ def fetch_and_lock():
     return jsonify([_task_json(task) for task in locked])
 
 
-@bp.get("/external-task/<task_id>")
+@route("GET", "/external-task/{task_id}", READ_INSTANCE)
 def get_task(task_id: str):
     """One external task, without its variables."""
     with _orchestrator().transaction() as session:
@@ -126,10 +75,72 @@ def get_task(task_id: str):
     return jsonify(_task_json(task))
 
 
-@bp.post("/external-task/<task_id>/complete")
+LIST_FILTERS = (
+    "externalTaskId",
+    "topicName",
+    "workerId",
+    "locked",
+    "notLocked",
+    "withRetriesLeft",
+    "noRetriesLeft",
+    "processInstanceId",
+    "activityId",
+)
+SORT_COLUMNS = {
+    "id": "id",
+    "createTime": "created_at",
+    "processInstanceId": "case_id",
+    "lockExpirationTime": "lock_expires_at",
+}
+
+
+@route("GET", "/external-task", READ_INSTANCE, query=LIST_FILTERS, sort_by=tuple(SORT_COLUMNS))
+def task_list():
+    """External tasks, filtered, sorted and paged."""
+    tasks, _ = _find()
+    return jsonify([_task_json(task) for task in tasks])
+
+
+@route("GET", "/external-task/count", READ_INSTANCE, query=LIST_FILTERS)
+def task_count():
+    """How many external tasks match the filters."""
+    return count(_find()[1])
+
+
+def _find():
+    window = params.window(tuple(SORT_COLUMNS))
+    locked, not_locked = params.boolean("locked"), params.boolean("notLocked")
+    left, none_left = params.boolean("withRetriesLeft"), params.boolean("noRetriesLeft")
+    query = TaskQuery(
+        task_id=params.text("externalTaskId"),
+        topic=params.text("topicName"),
+        worker_id=params.text("workerId"),
+        locked=True if locked else False if not_locked else None,
+        retries_left=True if left else False if none_left else None,
+        case_id=params.text("processInstanceId"),
+        element_id=params.text("activityId"),
+        sort_by=SORT_COLUMNS[window.sort_by or "id"],
+        descending=window.descending,
+        first=window.first,
+        size=window.size,
+    )
+    with _orchestrator().transaction() as session:
+        return remote_tasks.find(session, query)
+
+
+@route("PUT", "/external-task/{task_id}/retries", UPDATE_INSTANCE, body="json", ok=204)
+def set_retries(task_id: str):
+    """Set the retries a task has left; more than 0 resolves its incident."""
+    body = params.body()
+    retries = _integer(body, "retries", minimum=0, required=True)
+    _orchestrator().set_external_task_retries(task_id, retries, caller().actor)
+    return "", 204
+
+
+@route("POST", "/external-task/{task_id}/complete", WORK_EXTERNAL_TASK, body="json", ok=204)
 def complete(task_id: str):
     """Complete a task this worker holds; variables and localVariables both go to the case."""
-    body = _body()
+    body = params.body()
     variables = from_typed(body.get("variables"), "variables")
     # licflow keeps one set of variables per case: a task's local variables are written there too
     variables.update(from_typed(body.get("localVariables"), "localVariables"))
@@ -137,10 +148,10 @@ def complete(task_id: str):
     return "", 204
 
 
-@bp.post("/external-task/<task_id>/failure")
+@route("POST", "/external-task/{task_id}/failure", WORK_EXTERNAL_TASK, body="json", ok=204)
 def failure(task_id: str):
     """Report a technical failure; the worker sets the retries left and when to retry."""
-    body = _body()
+    body = params.body()
     worker_id = _worker_id(body)
     retries = _integer(body, "retries", minimum=0) or 0  # as in Camunda: no retries given is 0
     retry_timeout = timedelta(milliseconds=_integer(body, "retryTimeout", minimum=0) or 0)
@@ -155,10 +166,10 @@ def failure(task_id: str):
     return "", 204
 
 
-@bp.post("/external-task/<task_id>/bpmnError")
+@route("POST", "/external-task/{task_id}/bpmnError", WORK_EXTERNAL_TASK, body="json", ok=204)
 def bpmn_error(task_id: str):
     """Throw a BPMN error for the diagram to catch; uncaught, it becomes an incident."""
-    body = _body()
+    body = params.body()
     worker_id = _worker_id(body)
     code = _string(body, "errorCode")
     if not code:
@@ -168,20 +179,20 @@ def bpmn_error(task_id: str):
     return "", 204
 
 
-@bp.post("/external-task/<task_id>/extendLock")
+@route("POST", "/external-task/{task_id}/extendLock", WORK_EXTERNAL_TASK, body="json", ok=204)
 def extend_lock(task_id: str):
     """Set the lock of a task this worker holds to expire newDuration ms from now."""
-    body = _body()
+    body = params.body()
     worker_id = _worker_id(body)
     duration = _integer(body, "newDuration", minimum=1, required=True)
     _orchestrator().extend_lock(task_id, worker_id, timedelta(milliseconds=duration))
     return "", 204
 
 
-@bp.post("/external-task/<task_id>/lock")
+@route("POST", "/external-task/{task_id}/lock", WORK_EXTERNAL_TASK, body="json", ok=204)
 def lock(task_id: str):
     """Lock one task by id for lockDuration ms (or extend this worker's own lock)."""
-    body = _body()
+    body = params.body()
     worker_id = _worker_id(body)
     duration = _integer(body, "lockDuration", minimum=1, required=True)
     with _orchestrator().transaction() as session:
@@ -189,7 +200,7 @@ def lock(task_id: str):
     return "", 204
 
 
-@bp.post("/external-task/<task_id>/unlock")
+@route("POST", "/external-task/{task_id}/unlock", WORK_EXTERNAL_TASK, body="json", ok=204)
 def unlock(task_id: str):
     """Release a task's lock; it is available again at once, without costing a retry."""
     _orchestrator().unlock(task_id)
@@ -225,15 +236,6 @@ def _task_json(task: RemoteTask) -> dict[str, Any]:
     if task.variables is not None:
         body["variables"] = to_typed(task.variables)
         body["extensionProperties"] = {}  # licflow's diagrams carry none
-    return body
-
-
-def _body() -> dict[str, Any]:
-    if not request.get_data():
-        return {}
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidRequest("the request body must be a JSON object")
     return body
 
 

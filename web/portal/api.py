@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, send_fi
 from engine.errors import LicflowError
 from engine.people.users import authenticate, roles_of
 from procedure.portal import errors as portal_errors
+from procedure.portal import execution_reports
 from procedure.portal import intake as portal
 from procedure.portal import views as portal_views
 from procedure.portal.settings import PortalSettings
@@ -35,6 +36,7 @@ STATUS = [
     (portal_errors.UntrustedCertificate, 422),
     (portal_errors.SignatureInvalid, 422),
     (portal_errors.ApplicationInvalid, 422),
+    (portal_errors.ReportInvalid, 422),
     (portal_errors.TrustedCaMissing, 503),
 ]
 
@@ -95,19 +97,26 @@ def _basic_credentials() -> tuple[str, str] | None:
     return username, password
 
 
-@bp.post("/applications")
-@applicant_required
-def submit_application():
-    """Submit a signed application; 201 with a new one, 200 with the one it already started."""
+def _signed_xml(what: str) -> bytes | Response:
+    """Return the signed XML document of the request body, or the answer refusing it."""
     settings = _settings()
     if (request.content_length or 0) > settings.max_document_bytes:
         raise portal_errors.DocumentTooLarge(
             f"the document has more than {settings.max_document_bytes} bytes"
         )
     if request.mimetype not in XML_TYPES:
-        return _problem("UnsupportedMediaType", "send the signed application as application/xml", 415)
-    document = request.stream.read(settings.max_document_bytes + 1)
-    submitted = portal.submit(_orchestrator(), settings, g.applicant, document)
+        return _problem("UnsupportedMediaType", f"send the signed {what} as application/xml", 415)
+    return request.stream.read(settings.max_document_bytes + 1)
+
+
+@bp.post("/applications")
+@applicant_required
+def submit_application():
+    """Submit a signed application; 201 with a new one, 200 with the one it already started."""
+    document = _signed_xml("application")
+    if isinstance(document, Response):
+        return document
+    submitted = portal.submit(_orchestrator(), _settings(), g.applicant, document)
     view = portal_views.application_of(_orchestrator(), g.applicant.applicant_id, submitted.number)
     response = jsonify(_with_links(view.to_dict()))
     response.status_code = 201 if submitted.created else 200
@@ -142,6 +151,29 @@ def result_document(number: str):
         _orchestrator(), g.applicant.applicant_id, number, _settings().documents_dir
     )
     return send_file(path, mimetype="application/pdf", download_name=path.name)
+
+
+@bp.post("/applications/<number>/execution-reports")
+@applicant_required
+def submit_execution_report(number: str):
+    """Send a signed report on the execution of my license (para 6); 201 new, 200 sent before."""
+    document = _signed_xml("execution report")
+    if isinstance(document, Response):
+        return document
+    received = execution_reports.submit_report(_orchestrator(), _settings(), g.applicant, number, document)
+    reports = execution_reports.reports_of(_orchestrator(), g.applicant, number)
+    report = next(r for r in reports if r["id"] == received.document_id)
+    response = jsonify(report)
+    response.status_code = 201 if received.created else 200
+    response.headers["Location"] = url_for(".execution_reports_of", number=number)
+    return response
+
+
+@bp.get("/applications/<number>/execution-reports")
+@applicant_required
+def execution_reports_of(number: str):
+    """List the execution reports I sent for my application, and whether each is still kept."""
+    return jsonify(items=execution_reports.reports_of(_orchestrator(), g.applicant, number))
 
 
 @spec_bp.get("/api/openapi.json")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from engine.external.tasks import open_incidents
 from engine.people import queries
 from engine.people.case_view import view_case
-from engine.runtime.external_tasks import open_incidents
 from web.staff import page_errors
 from web.staff.signin import current_user, role_required
 

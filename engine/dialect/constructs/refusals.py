@@ -116,15 +116,7 @@ def _service_implementation(element) -> Iterator[Refusal]:
     connector = element.find(f"{v.B}extensionElements/{v.C}connector")
     if kind in ("serviceTask", "sendTask"):
         yield from _external_task_rules(element, attributes, connector is not None)
-    elif kind == "scriptTask":
-        yield from _script_rules(element, attributes)
-    elif kind == "businessRuleTask":
-        if "resultVariable" in attributes:
-            yield Refusal(
-                describe(element),
-                "camunda:resultVariable on a business rule task is not supported yet",
-                "the decision's outputs become variables of the case: leave it out",
-            )
+    elif kind == "businessRuleTask":  # decisionRef and its attributes: engine/dialect/decisions
         for name in ("class", "delegateExpression", "expression", "type", "topic"):
             if name in attributes:
                 yield Refusal(
@@ -140,22 +132,6 @@ def _service_implementation(element) -> Iterator[Refusal]:
                     f"a message event implemented by camunda:{name} is not supported",
                     f"a send task as {EXTERNAL}; a message throw event without implementation does nothing",
                 )
-
-
-def _script_rules(element, attributes: dict) -> Iterator[Refusal]:
-    script_format = (element.get("scriptFormat") or "").lower()
-    if script_format not in v.SCRIPT_FORMATS:
-        yield Refusal(
-            describe(element),
-            f'scriptFormat="{element.get("scriptFormat") or ""}" is not a language licflow runs',
-            'scriptFormat="python", or an external task',
-        )
-    if "resultVariable" in attributes:
-        yield Refusal(
-            describe(element),
-            "camunda:resultVariable on a script task is not supported yet",
-            "set the variable in the script itself",
-        )
 
 
 def _external_task_rules(element, attributes: dict, has_connector: bool) -> Iterator[Refusal]:

@@ -131,7 +131,7 @@ class SignalAndErrorParser:
     def parse_timer_event(self, event):
         parsed = super().parse_timer_event(event)
         starts = self.node.tag == f"{B}startEvent" and self.node.getparent().tag == f"{B}process"
-        return timers.timer_start(parsed) if starts else timers.camunda_timer(parsed)
+        return timers.timer_start(event, parsed) if starts else parsed
 
     def parse_signal_event(self, signal_event):
         parsed = super().parse_signal_event(signal_event)

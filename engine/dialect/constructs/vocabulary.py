@@ -167,6 +167,7 @@ UNSUPPORTED_CAMUNDA = {
     "formRefVersion": "camunda:formKey with camunda:formData",
     "calledElementVersionTag": "camunda:calledElementBinding latest, deployment or version",
     "calledElementTenantId": "licflow has no tenants: leave it out",
+    "decisionRefTenantId": "licflow has no tenants: leave it out",
     "caseRef": "CMMN cases do not run in licflow: call a BPMN process",
     "caseBinding": "CMMN cases do not run in licflow: call a BPMN process",
     "caseVersion": "CMMN cases do not run in licflow: call a BPMN process",
@@ -174,12 +175,6 @@ UNSUPPORTED_CAMUNDA = {
     "variableMappingClass": "call activity variable mappings are not supported yet",
     "variableMappingDelegateExpression": "call activity variable mappings are not supported yet",
     "variableName": "conditional events are not supported yet",
-    # until the script and decision support (part 1 of the dialect work) reads them
-    "resource": "write the script inside the script task",
-    "decisionRefBinding": "the newest version of the decision is used: leave it out",
-    "decisionRefVersion": "the newest version of the decision is used: leave it out",
-    "decisionRefTenantId": "licflow has no tenants: leave it out",
-    "mapDecisionResult": "the decision's outputs become variables of the case: leave it out",
     "variableEvents": "conditional events are not supported yet",
 }
 
@@ -207,7 +202,14 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "escalationCodeVariable": ("escalationEventDefinition",),
     "errorMessage": ("error",),
     "initiator": ("startEvent",),
+    # scripts and decisions: judged by their own parsers (engine/dialect/script_tasks.py, decisions/)
+    "resultVariable": ("scriptTask", "businessRuleTask"),
+    "resource": ("scriptTask",),
     "decisionRef": ("businessRuleTask",),
+    "decisionRefBinding": ("businessRuleTask",),
+    "decisionRefVersion": ("businessRuleTask",),
+    "decisionRefVersionTag": ("businessRuleTask",),
+    "mapDecisionResult": ("businessRuleTask",),
 }
 # attributes that say how a task is implemented; refusals._service_implementation judges them
 SERVICE_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type", "topic", "resultVariable")
@@ -235,8 +237,6 @@ def event_triggers(kind: str, scope: str, in_event_subprocess: bool) -> tuple[st
         return ()  # an embedded sub-process starts with a none start event
     return EVENT_TRIGGERS[kind]
 
-
-SCRIPT_FORMATS = ("python",)  # what the script task runs; part 1 adds the others
 
 MULTI_INSTANCE_BODIES = (
     "userTask",

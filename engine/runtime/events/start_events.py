@@ -1,44 +1,35 @@
 """Keep each process's start events: message and signal subscriptions, and timer starts as durable timers.
 
-Deploying a new version of a process replaces the start events of the older versions,
-as Camunda 7 does: their message and signal start subscriptions go, their waiting timer
-starts are cancelled, and the new version's are created. A timer start event is a row
-of the `timers` table with no case: the sweep that fires case timers fires it once
-across serving processes, a restart does not lose it, and an `R/...` cycle schedules
-its next start when it fires. The timer's value is read through the expression
-evaluator, in a context without variables.
+Deploying a new version of a process replaces the start events of the older versions, as
+Camunda 7 does: their message and signal start subscriptions go, their waiting timer starts
+are cancelled, and the new version's are created; deleting its deployment gives them back
+to the newest version left. A timer start event is a row of the `timers` table with no
+case: the sweep that fires case timers fires it once across serving processes, a restart
+does not lose it, and an `R/...` cycle schedules its next start when it fires. The timer's
+value is read as every timer's is (`engine.dialect.timers`), its expression evaluated in a
+context without variables.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.dialect.constructs.timers import CycleStart, DurationStart, TimerStart, is_iso
-from engine.dialect.expressions import evaluate, shared_script_engine
+from engine.dialect.constructs.timers import CycleStart, TimerStart
+from engine.dialect.expressions import shared_script_engine
+from engine.dialect.timers import schedule_for
 from engine.errors import InvalidDiagram
-from engine.runtime import definitions
-from engine.runtime.definitions import specs_of
+from engine.runtime.definitions import latest_definition, specs_of
 from engine.runtime.events import signals, starts
 from store.models import ProcessDefinition, StartSubscription, Timer
-
-
-def deploy(session: Session, documents: dict[str, bytes], actor: str) -> list[definitions.Deployed]:
-    """Deploy the documents; every new version takes over its process's start events."""
-    deployed = definitions.deploy(session, documents, actor)
-    for result in deployed:
-        if result.created:
-            register(session, session.get(ProcessDefinition, result.definition_id))
-    return deployed
 
 
 def register(session: Session, definition: ProcessDefinition) -> None:
@@ -73,29 +64,33 @@ def register(session: Session, definition: ProcessDefinition) -> None:
                 session.add(_timer(definition.id, event.bpmn_id, due_at, cycle))
 
 
+def restore(session: Session, key: str) -> None:
+    """Give process `key`'s start events to its newest version left (none: the process starts no cases)."""
+    newest = latest_definition(session, key)
+    if newest is not None:
+        register(session, newest)
+        return
+    session.execute(delete(StartSubscription).where(StartSubscription.process_key == key))
+    of_key = select(ProcessDefinition.id).where(ProcessDefinition.key == key)
+    waiting = select(Timer).where(Timer.case_id.is_(None), Timer.status == "waiting")
+    for timer in session.scalars(waiting.where(Timer.definition_id.in_(of_key))):
+        timer.status = "cancelled"
+
+
 def first_due(spec, subprocess_specs, event) -> tuple[datetime | None, dict | None]:
-    """Return when timer start `event` first fires and, for a cycle, how it repeats."""
+    """Return when timer start `event` first fires and, for a cycle, what it repeats by."""
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
     (context,) = workflow.get_tasks(state=TaskState.READY)
     trigger = event.event_definition
     try:
-        value = _value(workflow, context, trigger.expression)
-        now = clock.now()
-        if isinstance(trigger, CycleStart):
-            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(value)
-            if cycles == 0:
-                return None, None
-            left = cycles - 1 if cycles > 0 else -1
-            return clock.as_utc(start), {"left": left, "seconds": duration.total_seconds()}
-        if isinstance(trigger, DurationStart):
-            parsed = TimerEventDefinition.parse_iso_duration(value)
-            return now + TimerEventDefinition.get_timedelta_from_start(parsed, now), None
-        return clock.as_utc(TimerEventDefinition.get_datetime(value)), None
-    except Exception as error:  # the diagram's timer expression, not licflow, is at fault
+        value = workflow.script_engine.evaluate(context, trigger.expression)
+        due = schedule_for(trigger.kind, value, zone=clock.zone()).first_due(clock.now())
+    except Exception as error:  # the diagram's timer, not licflow, is at fault
         raise InvalidDiagram(
-            f'process {spec.name}: timer start event "{event.bpmn_id}" has no time licflow reads '
-            f"({trigger.expression!r}): {error}"
+            f'process {spec.name}: timer start event "{event.bpmn_id}" has no time licflow reads: {error}'
         ) from error
+    cycle = {"value": str(value), "fired": 0} if isinstance(trigger, CycleStart) else None
+    return (clock.as_utc(due) if due is not None else None), cycle
 
 
 def fire(session: Session, timer: Timer, actor: str) -> str:
@@ -124,25 +119,20 @@ def settle(session: Session, timer: Timer, status: str) -> None:
         session.add(following)
 
 
-def _value(workflow, context, expression: str) -> str:
-    """Return a timer's text: an ISO value as written, or its expression evaluated (no variables)."""
-    text = (expression or "").strip()
-    if "${" not in text and is_iso(text):
-        return text
-    return str(evaluate(workflow, context, text)).strip()
-
-
 def next_start(timer: Timer, now: datetime) -> Timer | None:
-    """Return the next timer of a cycle after `timer` fired, skipping starts missed while down."""
-    cycle = timer.cycle
-    if not cycle or cycle["left"] == 0:
+    """Return the next timer of a cycle after `timer` fired; starts missed while down fire once."""
+    if not timer.cycle:
         return None
-    step = timedelta(seconds=cycle["seconds"])
-    due = clock.as_utc(timer.due_at) + step
-    while due <= now:
-        due += step
-    left = cycle["left"] - 1 if cycle["left"] > 0 else -1
-    return _timer(timer.definition_id, timer.element_id, due, {"left": left, "seconds": cycle["seconds"]})
+    schedule = schedule_for("timeCycle", timer.cycle["value"], zone=clock.zone())
+    fired = timer.cycle["fired"] + 1
+    due = schedule.next_due(clock.local(timer.due_at), fired)
+    while due is not None and due <= now:
+        fired += 1
+        due = schedule.next_due(due, fired)
+    if due is None:
+        return None
+    cycle = {"value": timer.cycle["value"], "fired": fired}
+    return _timer(timer.definition_id, timer.element_id, clock.as_utc(due), cycle)
 
 
 def _timer(definition_id: int, element_id: str, due_at: datetime, cycle: dict | None) -> Timer:

@@ -36,3 +36,31 @@ def boolean(value: bool) -> dict:
 def row(orchestrator, task_id: str):
     (task,) = sample.rows(orchestrator, sample.ExternalTask, id=task_id)
     return task
+
+
+def typed(value, kind: str | None = None) -> dict:
+    """A Camunda typed value (untyped when `kind` is None)."""
+    return {"value": value} if kind is None else {"type": kind, "value": value, "valueInfo": {}}
+
+
+def start_over_rest(rest, business_key: str, **variables) -> dict:
+    """Start a core sample case over REST with its review timer and due date set; return the instance."""
+    body = {
+        "businessKey": business_key,
+        "variables": {
+            "review_due": typed(sample.REVIEW_DUE, "String"),
+            "due": typed(sample.DUE, "String"),
+            **{name: typed(value) for name, value in variables.items()},
+        },
+    }
+    answer = rest.post("/process-definition/key/core_sample/start", json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def to_review(rest, deployed, business_key: str) -> tuple[str, dict]:
+    """Start a case and pass its check, so that it waits at the review; return (case id, the task)."""
+    case_id = start_over_rest(rest, business_key)["id"]
+    sample.pass_check(deployed)
+    (task,) = rest.get("/task", params={"processInstanceId": case_id}).json()
+    return case_id, task

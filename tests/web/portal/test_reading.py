@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine.runtime.worker_loop import WorkerLoop
+from engine.external.worker_loop import WorkerLoop
 from engine.worker import WorkerRegistry
 from procedure.calendar import ALMATY
 from store.models import UserTask

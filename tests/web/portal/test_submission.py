@@ -41,6 +41,34 @@ def test_the_case_gets_the_variables_the_diagram_reads(deployed, client, applica
     assert variables["submitted_at"] and variables["term_days"] == 5
 
 
+def test_a_basis_document_comes_with_its_term(deployed, client, applicants, authority, keys):
+    basis = (
+        "<basisDocument><number>CERT-2026-1110</number><date>2026-01-15</date>"
+        "<end>2027-03-31</end></basisDocument>"
+    )
+    submit(client, authority.signed(keys.dala, basis=basis), applicants.dala)
+
+    with deployed.transaction() as session:
+        variables = case_variables(session, session.query(PortalApplication).one().case_id)
+    assert (variables["basis_document_number"], variables["basis_document_end"]) == (
+        "CERT-2026-1110",
+        "2027-03-31",
+    )
+
+
+def test_a_basis_document_ending_before_its_date_is_refused(deployed, client, applicants, authority, keys):
+    basis = (
+        "<basisDocument><number>CERT-1</number><date>2026-01-15</date><end>2025-12-31</end></basisDocument>"
+    )
+    answer = submit(client, authority.signed(keys.dala, basis=basis), applicants.dala)
+
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == {
+        "basisDocument/end": "the basis document cannot end before its date"
+    }
+    assert counts(deployed) == (0, 0)
+
+
 def test_the_same_signed_document_sent_again_answers_the_same_application(
     deployed, client, applicants, authority, keys
 ):

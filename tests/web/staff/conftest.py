@@ -10,9 +10,9 @@ from werkzeug.security import generate_password_hash
 
 import engine.people.queries  # noqa: F401  (labels cases from the first one on)
 import engine.people.users
+from engine.external.worker_loop import WorkerLoop
 from engine.people.users import add_user
 from engine.runtime.definitions import read_documents
-from engine.runtime.worker_loop import WorkerLoop
 from tests.procedure.harness import application
 from tests.procedure.world import World
 from web import create_app

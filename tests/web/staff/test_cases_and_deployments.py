@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+from engine.runtime.documents import Received
 from tests.conftest import DIAGRAMS
 
 
@@ -90,3 +91,19 @@ def test_a_head_retries_an_incident_from_the_case_page_and_an_auditor_may_not(or
     assert browser("aida").post(f"/cases/{case_id}/incidents/{incident_id}/retry").status_code == 403
     assert hana.post(f"/cases/{case_id}/incidents/{incident_id}/retry").status_code == 302
     assert "No open incidents." in hana.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_the_case_page_lists_the_documents_received_and_whether_they_are_kept(browser, submit, orchestrator):
+    case_id = submit()
+    orchestrator.attach_document(
+        case_id,
+        Received("execution_report", "R-7", "application/xml", "<report/>", "ab" * 32, {}),
+        "portal:dala",
+    )
+
+    page = browser("hana").get(f"/cases/{case_id}").get_data(as_text=True)
+    assert 'data-kept="true"' in page and "R-7" in page and "execution report" in page
+
+    orchestrator.destroy_case_documents(case_id, f"{case_id}:task", "worker:w1")
+    page = browser("hana").get(f"/cases/{case_id}").get_data(as_text=True)
+    assert 'data-kept="false"' in page and "(para 6)" in page

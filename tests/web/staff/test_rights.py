@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine.runtime.external_tasks import open_incidents
+from engine.external.tasks import open_incidents
 from store.models import HistoryEvent, UserTask
 
 PUBLIC = "public"  # anyone, signed in or not

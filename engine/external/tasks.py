@@ -146,6 +146,36 @@ def retry_incident(session: Session, incident_id: int, retries: int, actor: str)
     )
 
 
+def set_retries(session: Session, task_id: str, retries: int, actor: str) -> None:
+    """Set the retries a task has left: more than 0 resolves its incident, 0 raises one."""
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise InvalidCommand("retries must be a whole number of at least 0")
+    task = session.get(ExternalTask, task_id, with_for_update=True)
+    if task is None:
+        raise NotFound(f"no external task with id {task_id!r}")
+    now = clock.now()
+    HistoryWriter(session, task.case_id, now).append(
+        "external_task_retries_set", actor, task.element_id, task_id=task.id, retries=retries
+    )
+    task.retries = retries
+    if retries > 0 and task.status == "incident":
+        for incident in open_incidents_of_task(session, task.id):
+            incident.resolved_at, incident.resolved_by = now, actor
+        task.status, task.available_at = "available", now
+    elif retries == 0 and task.status == "available":
+        _raise_incident(session, task, task.error_message or f"{actor} set the retries to 0", now)
+    session.flush()
+
+
+def open_incidents_of_task(session: Session, task_id: str) -> list[Incident]:
+    """Return the unresolved incidents of external task `task_id`."""
+    return list(
+        session.scalars(
+            select(Incident).where(Incident.external_task_id == task_id, Incident.resolved_at.is_(None))
+        )
+    )
+
+
 def _record_failure(session, task, actor, message, details, retries, now, retry_timeout=None) -> None:
     left = (task.retries if task.retries is not None else DEFAULT_RETRIES) if retries is None else retries
     if retries is None:

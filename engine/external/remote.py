@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import InvalidCommand, LockLost, NotFound
-from engine.runtime import external_tasks
+from engine.external import tasks as external_tasks
 from store.models import Case, ExternalTask, ProcessDefinition
 
 
@@ -103,6 +104,54 @@ def lock(session: Session, task_id: str, worker_id: str, duration: timedelta) ->
 def describe(session: Session, task_id: str) -> RemoteTask:
     """Return external task `task_id` without its variables, or raise NotFound."""
     return _remote(session, _task(session, task_id), None)
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """Which external tasks a client lists, in which order, which part."""
+
+    task_id: str | None = None
+    topic: str | None = None
+    worker_id: str | None = None
+    locked: bool | None = None  # True: locked now, False: not locked
+    retries_left: bool | None = None  # True: retries left, False: none (an incident)
+    case_id: str | None = None
+    element_id: str | None = None
+    sort_by: str = "id"  # id, created_at, case_id, lock_expires_at
+    descending: bool = False
+    first: int = 0
+    size: int | None = None
+
+
+def find(session: Session, query: TaskQuery) -> tuple[list[RemoteTask], int]:
+    """Return one page of the external tasks `query` asks for, and how many there are in all."""
+    conditions = []
+    for column, value in (
+        (ExternalTask.id, query.task_id),
+        (ExternalTask.topic, query.topic),
+        (ExternalTask.lock_owner, query.worker_id),
+        (ExternalTask.case_id, query.case_id),
+        (ExternalTask.element_id, query.element_id),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    now = clock.now()
+    locked_now = (ExternalTask.status == "locked") & (ExternalTask.lock_expires_at > now)
+    if query.locked is not None:
+        conditions.append(locked_now if query.locked else ~locked_now)
+    if query.retries_left is not None:
+        no_retries = ExternalTask.status == "incident"
+        conditions.append(~no_retries if query.retries_left else no_retries)
+    total = session.scalar(select(func.count()).select_from(ExternalTask).where(*conditions))
+    column = getattr(ExternalTask, query.sort_by)
+    rows = session.scalars(
+        select(ExternalTask)
+        .where(*conditions)
+        .order_by(column.desc() if query.descending else column, ExternalTask.id)
+        .offset(query.first)
+        .limit(query.size)
+    )
+    return [_remote(session, task, None) for task in rows], total
 
 
 def _task(session: Session, task_id: str, for_update: bool = False) -> ExternalTask:

@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, LicflowError
-from engine.runtime import external_tasks, numbers
+from engine.external import tasks as external_tasks
+from engine.runtime import documents, numbers
 from engine.worker import TaskContext, WorkerRegistry, idempotency_key, run_handler
 from store.db import Store
 from store.models import Case
@@ -99,6 +100,7 @@ class WorkerLoop:
             attempt=task.attempts,
             idempotency_key=key,
             numbers=numbers.allocator(self.store, key),
+            documents=documents.destroyer(self.store, task.case_id, key, f"worker:{self.worker_id}"),
         )
 
     def start(self) -> None:

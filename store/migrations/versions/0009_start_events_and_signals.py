@@ -1,19 +1,19 @@
 """start events and signals: timer start events, message and signal start subscriptions, signal waits
 
 A timer start event is a timer of a definition rather than of a case (case_id is NULL);
-a cycle keeps how often it repeats. Message and signal start events of the newest
+a cycle keeps its timeCycle and how often it fired. Message and signal start events of the newest
 version of each process are listed in start_subscriptions. A signal catch a case waits
 on is a subscription of kind "signal".
 
-Revision ID: 0007_start_events
-Revises: 0006
+Revision ID: 0009_start_events
+Revises: 0007_case_documents
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_start_events"
-down_revision = "0006"
+revision = "0009_start_events"
+down_revision = "0007_case_documents"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict, deque
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -127,6 +128,7 @@ def add_binding(session: Session, top, case_definition_id: int, bound: dict) -> 
     return name
 
 
+@lru_cache(maxsize=1024)  # specs are shared and never change once parsed
 def _serialized(spec) -> str:
     from engine.runtime.serializer import SERIALIZER
 

@@ -1,0 +1,63 @@
+"""Keep recently saved cases deserialized, so the next command on a case skips reading its state.
+
+An entry is the workflow a command saved, keyed by case id and valid for exactly the revision
+that command committed. A command takes the entry out (no two commands ever share a workflow)
+and puts the workflow back only after its transaction committed; a rollback leaves nothing, so
+the next command reads the state from the store. Optimistic locking stays the guard: a case
+another process changed has a newer revision, which no entry matches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+CAPACITY = 512  # cases; a workflow of the license procedure holds ~100 tasks
+
+
+class CaseCache:
+    """A bounded, thread-safe map of (case id, revision) to a deserialized workflow."""
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[str, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, case_id: str, revision: int) -> BpmnWorkflow | None:
+        """Remove and return the workflow of `case_id` at `revision`, or None."""
+        with self._lock:
+            entry = self._entries.pop(case_id, None)
+        if entry is None or entry[0] != revision:
+            return None
+        return entry[1]
+
+    def put_after_commit(self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int) -> None:
+        """Keep `workflow` at `revision` once `session` commits; any rollback in between forgets it."""
+        rolled_back = []
+
+        def forget(_session, _previous) -> None:
+            rolled_back.append(True)  # a savepoint or the whole transaction: the saved state may be gone
+
+        def keep(_session) -> None:
+            if rolled_back:
+                return
+            with self._lock:
+                self._entries[case_id] = (revision, workflow)
+                self._entries.move_to_end(case_id)
+                while len(self._entries) > self.capacity:
+                    self._entries.popitem(last=False)
+
+        event.listen(session, "after_soft_rollback", forget)
+        event.listen(session, "after_commit", keep, once=True)
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+
+
+CASES = CaseCache()

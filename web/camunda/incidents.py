@@ -1,0 +1,91 @@
+"""`/incident`: open incidents (external tasks out of retries, uncaught BPMN errors), listed and counted."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+
+from engine.errors import NotFound
+from engine.people.incidents import FILTER_COLUMNS, find_incidents, open_incident
+from web.camunda import params
+from web.camunda.access import READ_INSTANCE
+from web.camunda.routes import count, route
+from web.camunda.shapes import date, definition_id
+
+LIST_FILTERS = ("incidentId", "incidentType", "processInstanceId", "activityId", "configuration")
+SORT_FIELDS = ("incidentId", "incidentTimestamp", "activityId", "processInstanceId")
+
+
+def incident_json(incident, definition, resolved: bool = False) -> dict:
+    """An incident as Camunda shows it (historic ones add their end)."""
+    body = {
+        "id": str(incident.id),
+        "processDefinitionId": definition_id(definition),
+        "processInstanceId": incident.case_id,
+        "executionId": incident.external_task_id,
+        "incidentTimestamp": date(incident.created_at),
+        "incidentType": incident.kind,
+        "activityId": incident.element_id,
+        "failedActivityId": incident.element_id,
+        "causeIncidentId": str(incident.id),
+        "rootCauseIncidentId": str(incident.id),
+        "configuration": incident.external_task_id,
+        "tenantId": None,
+        "incidentMessage": incident.message,
+        "jobDefinitionId": None,
+        "annotation": None,
+    }
+    if resolved:
+        body |= {
+            "processDefinitionKey": definition.key,
+            "createTime": date(incident.created_at),
+            "endTime": date(incident.resolved_at),
+            "removalTime": None,
+            "rootProcessInstanceId": incident.case_id,
+            "open": incident.resolved_at is None,
+            "deleted": False,
+            "resolved": incident.resolved_at is not None,
+        }
+    return body
+
+
+def find(open_only: bool) -> list:
+    """Return incidents (open ones, or all) with their definitions, filtered by the query."""
+    filters = {name: params.text(name) for name in ("incidentId", *FILTER_COLUMNS)}
+    with current_app.extensions["licflow"].transaction() as session:
+        return find_incidents(session, open_only, {k: v for k, v in filters.items() if v is not None})
+
+
+def sorted_window(rows: list, sort_fields: tuple[str, ...]) -> list:
+    """Sort and cut incident rows as the request asks."""
+    window = params.window(sort_fields)
+    keys = {
+        "incidentId": lambda r: r[0].id,
+        "incidentTimestamp": lambda r: r[0].created_at,
+        "createTime": lambda r: r[0].created_at,
+        "activityId": lambda r: r[0].element_id or "",
+        "processInstanceId": lambda r: r[0].case_id,
+    }
+    rows.sort(key=keys[window.sort_by or "incidentId"], reverse=window.descending)
+    return window.cut(rows)
+
+
+@route("GET", "/incident", READ_INSTANCE, query=LIST_FILTERS, sort_by=SORT_FIELDS)
+def incident_list():
+    """Open incidents, filtered, sorted and paged."""
+    return jsonify([incident_json(i, d) for i, d in sorted_window(find(open_only=True), SORT_FIELDS)])
+
+
+@route("GET", "/incident/count", READ_INSTANCE, query=LIST_FILTERS)
+def incident_count():
+    """How many open incidents match the filters."""
+    return count(len(find(open_only=True)))
+
+
+@route("GET", "/incident/{incident_id}", READ_INSTANCE)
+def incident(incident_id: str):
+    """One open incident."""
+    with current_app.extensions["licflow"].transaction() as session:
+        row = open_incident(session, incident_id)
+    if row is None:
+        raise NotFound(f"Cannot find incident with id {incident_id}")
+    return jsonify(incident_json(*row))
