@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.errors import Conflict, InvalidCommand
 from engine.external import tasks as external_tasks
 from engine.runtime import commands, definitions, deployments, documents, messages, numbers
+from engine.runtime.events import signals
 from store.db import Store
 from store.models import ExternalTask
 
@@ -167,6 +168,11 @@ class Orchestrator:
             return messages.correlate_all(
                 session, name, variables or {}, actor, business_key, case_id, correlation_keys
             )
+
+    def signal(self, name: str, actor: str = "system") -> list[str]:
+        """Throw signal `name` to every waiting case and signal start event; return the cases reached."""
+        with self.transaction() as session:
+            return signals.throw(session, name, actor)
 
     def set_external_task_retries(self, task_id: str, retries: int, actor: str) -> None:
         with self.transaction() as session:

@@ -137,13 +137,15 @@ class ExternalTaskReport(Base):
 
 
 class Timer(Base):
-    """A timer event waiting in a case, with its due time."""
+    """A timer event waiting in a case, or a timer start event of a definition, with its due time."""
 
     __tablename__ = "timers"
     __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
 
     id: Mapped[str] = mapped_column(String(48), primary_key=True)  # task id, ":n" in an event gateway
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)  # None: a start event
+    definition_id: Mapped[int | None] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    cycle: Mapped[dict[str, Any] | None]  # a timer start cycle: {"value": its timeCycle, "fired": n}
     element_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled, incident
@@ -175,7 +177,7 @@ class UserTask(Base):
 
 
 class MessageSubscription(Base):
-    """A message catch event a case is waiting on."""
+    """A message or signal catch event a case is waiting on."""
 
     __tablename__ = "message_subscriptions"
     __table_args__ = (Index("ix_message_subscriptions_name", "message_name"),)
@@ -183,7 +185,22 @@ class MessageSubscription(Base):
     id: Mapped[str] = mapped_column(String(48), primary_key=True)  # task id, ":n" in an event gateway
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     element_id: Mapped[str] = mapped_column(String(200))
-    message_name: Mapped[str] = mapped_column(String(200))
+    message_name: Mapped[str] = mapped_column(String(200))  # the message's or the signal's name
+    kind: Mapped[str] = mapped_column(String(20), default="message", server_default="message")
+
+
+class StartSubscription(Base):
+    """A message or signal start event of the newest version of a process."""
+
+    __tablename__ = "start_subscriptions"
+    __table_args__ = (Index("ix_start_subscriptions_name", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
+    process_key: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # message, signal
+    name: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(200))
 
 
 class Incident(Base):

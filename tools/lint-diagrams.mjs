@@ -2,7 +2,8 @@
 // Lint BPMN diagrams with bpmnlint (config: .bpmnlintrc at the repository root).
 //
 // Usage:
-//   node tools/lint-diagrams.mjs              lint bpmn/**/*.bpmn, tests/diagrams/*.bpmn, bench/*.bpmn
+//   node tools/lint-diagrams.mjs              lint bpmn/**/*.bpmn, tests/diagrams/*.bpmn, bench/*.bpmn and
+//                                             tests/dialect/diagrams/*.bpmn
 //   node tools/lint-diagrams.mjs FILE|DIR...  lint the given files / *.bpmn under the given dirs
 //
 // Any problem (error OR warning, including XML parse errors and import
@@ -33,6 +34,7 @@ function collect(args) {
       ...bpmnFilesIn(join(root, 'bpmn'), true),
       ...bpmnFilesIn(join(root, 'tests', 'diagrams'), false),
       ...bpmnFilesIn(join(root, 'bench'), false),
+      ...bpmnFilesIn(join(root, 'tests', 'dialect', 'diagrams'), false),
     ];
   }
   const files = [];

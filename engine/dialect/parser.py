@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
+from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, GatewayParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import (
-    BoundaryEvent,
+    CallActivity,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
@@ -33,7 +34,9 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 )
 from SpiffWorkflow.camunda.parser.task_spec import (
     CAMUNDA_MODEL_NS,
+    CallActivityParser,
     CamundaTaskParser,
+    SubWorkflowParser,
     UserTaskParser,
 )
 from SpiffWorkflow.camunda.specs.event_definitions import (
@@ -41,6 +44,18 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.dialect.constructs import refusals, rewrite
+from engine.dialect.constructs.calls import BoundCallActivity
+from engine.dialect.constructs.gateways import BranchMergingInclusiveGateway, BranchMergingParallelGateway
+from engine.dialect.constructs.multi_instance import MultiInstanceParser
+from engine.dialect.constructs.specs import (
+    CodeVariablesParser,
+    LicflowBoundaryEvent,
+    PassThroughParser,
+    PassThroughTask,
+    SignalAndErrorParser,
+    SignalEndParser,
+)
 from engine.dialect.decisions.task import DECISION_TASK_PARSER_CLASSES, FeelDecisionsMixin
 from engine.dialect.expression_check import check_expressions
 from engine.dialect.script_tasks import SandboxedScriptTaskParser
@@ -100,7 +115,7 @@ class VariablesMessageParser:
         )
 
 
-class ExternalTaskParser(CamundaAttributes, CamundaTaskParser):
+class ExternalTaskParser(MultiInstanceParser, CamundaAttributes, CamundaTaskParser):
     """Parse a service task as an external task and insist on a topic."""
 
     def create_task(self):
@@ -114,7 +129,7 @@ class ExternalTaskParser(CamundaAttributes, CamundaTaskParser):
         return super().create_task()
 
 
-class LicflowUserTaskParser(CamundaAttributes, UserTaskParser):
+class LicflowUserTaskParser(MultiInstanceParser, CamundaAttributes, UserTaskParser):
     """Parse a user task keeping assignment, due date and form attributes."""
 
 
@@ -125,12 +140,24 @@ class CamundaReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
         return ReceiveTaskParser.create_task(self)
 
 
-def _event_parser(base):
+def _event_parser(base, *mixins):
     return type(
         base.__name__.replace("Camunda", "Licflow"),
-        (VariablesMessageParser, CamundaTimerParser, CamundaAttributes, base),
+        (*mixins, SignalAndErrorParser, VariablesMessageParser, CamundaTimerParser, CamundaAttributes, base),
         {},
     )
+
+
+class LicflowPassThroughParser(MultiInstanceParser, CamundaAttributes, PassThroughParser):
+    """Parse plain and manual tasks as pass-through tasks, keeping their camunda attributes."""
+
+
+class LicflowSubProcessParser(MultiInstanceParser, CamundaAttributes, SubWorkflowParser):
+    """Parse an embedded sub-process, multi-instance as Camunda runs it."""
+
+
+class LicflowCallActivityParser(MultiInstanceParser, CamundaAttributes, CallActivityParser):
+    """Parse a call activity, keeping its camunda attributes, multi-instance as Camunda runs it."""
 
 
 class LicflowParser(FeelDecisionsMixin, CamundaParser):
@@ -139,9 +166,16 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (ExternalTaskParser, ExternalServiceTask),
+        full_tag("sendTask"): (ExternalTaskParser, ExternalServiceTask),
+        full_tag("task"): (LicflowPassThroughParser, PassThroughTask),
+        full_tag("manualTask"): (LicflowPassThroughParser, PassThroughTask),
+        full_tag("subProcess"): (LicflowSubProcessParser, CallActivity),
+        full_tag("callActivity"): (LicflowCallActivityParser, BoundCallActivity),
+        full_tag("parallelGateway"): (GatewayParser, BranchMergingParallelGateway),
+        full_tag("inclusiveGateway"): (ConditionalGatewayParser, BranchMergingInclusiveGateway),
         full_tag("userTask"): (LicflowUserTaskParser, UserTask),
         full_tag("startEvent"): (_event_parser(CamundaStartEventParser), StartEvent),
-        full_tag("endEvent"): (_event_parser(CamundaEndEventParser), EndEvent),
+        full_tag("endEvent"): (_event_parser(CamundaEndEventParser, SignalEndParser), EndEvent),
         full_tag("intermediateCatchEvent"): (
             _event_parser(CamundaIntermediateCatchEventParser),
             IntermediateCatchEvent,
@@ -150,20 +184,29 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
             _event_parser(CamundaIntermediateThrowEventParser),
             IntermediateThrowEvent,
         ),
-        full_tag("boundaryEvent"): (_event_parser(CamundaBoundaryEventParser), BoundaryEvent),
+        full_tag("boundaryEvent"): (
+            _event_parser(CamundaBoundaryEventParser, CodeVariablesParser),
+            LicflowBoundaryEvent,
+        ),
         full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
         full_tag("scriptTask"): (SandboxedScriptTaskParser, ScriptTask),
         **DECISION_TASK_PARSER_CLASSES,
     }
 
     def add_document(self, name: str, content: bytes | str) -> None:
-        """Add one .bpmn or .dmn document, parsed with the hardened XML parser."""
+        """Add one .bpmn or .dmn document, parsed with the hardened XML parser.
+
+        A BPMN document is first checked for constructs licflow cannot run (refused with
+        every one named) and then rewritten into constructs SpiffWorkflow runs as Camunda.
+        """
         root = parse_xml(content, name)
         try:
             if name.endswith(".dmn"):
                 self.add_dmn_xml(root, filename=name)
             else:
+                refusals.check(root, name)
                 check_expressions(root, name)
+                rewrite.prepare(root)
                 self.add_bpmn_xml(root, filename=name)
         except ValidationException as error:
             raise InvalidDiagram(f"{name}: {error}") from error

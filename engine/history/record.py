@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.history.chain_check import check_chain, row_of
-from engine.history.replay import Replay, load_recording, replay_events
+from engine.history.replay import Replay, load_recording, recorded_calls, replay_events
 from engine.history.verdict import deadline_clause, verdict
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import findings_of
@@ -26,7 +26,9 @@ def case_record(session: Session, case_id: str) -> dict[str, Any]:
     """Return the case's record as a JSON-ready dict."""
     row, definition, events = load_recording(session, case_id)
     chain = check_chain(case_id, events, row=row_of(row))
-    replay = replay_events(case_id, events, *specs_of(definition))
+    replay = replay_events(
+        case_id, events, *specs_of(definition), calls=recorded_calls(session, definition, events)
+    )
     return {
         "case": {
             "id": row.id,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.errors import NotFound
 from engine.history.replay_steps import CannotApply, Step, apply, run, start, steps_of
+from engine.runtime.calls.bindings import CalledProcesses, recorded_bindings
 from engine.runtime.cases import case_variables
 from engine.runtime.definitions import specs_of
 from engine.runtime.state_summary import state_summary
@@ -78,11 +79,24 @@ def replay_case(session: Session, case_id: str) -> Replay:
     """Replay a case against the definition version it is pinned to."""
     _, definition, events = load_recording(session, case_id)
     spec, subprocess_specs = specs_of(definition)
-    return replay_events(case_id, events, spec, subprocess_specs)
+    return replay_events(
+        case_id, events, spec, subprocess_specs, calls=recorded_calls(session, definition, events)
+    )
+
+
+def recorded_calls(session: Session, definition: ProcessDefinition, events: list) -> CalledProcesses:
+    """Return a resolver that calls, in a replay, the process versions the case called."""
+    return CalledProcesses(session, definition, recorded=recorded_bindings(events))
 
 
 def replay_events(
-    case_id: str, events: list, spec, subprocess_specs: dict, strict: bool = True, keep_steps: bool = False
+    case_id: str,
+    events: list,
+    spec,
+    subprocess_specs: dict,
+    strict: bool = True,
+    keep_steps: bool = False,
+    calls: CalledProcesses | None = None,
 ) -> Replay:
     """Replay recorded events against a spec; `strict` stops at the first divergence."""
     steps = steps_of(events)
@@ -92,7 +106,7 @@ def replay_events(
         with clock.reading(step.clock):
             try:
                 if workflow is None:
-                    workflow = start(step, spec, subprocess_specs, case_id)
+                    workflow = start(step, spec, subprocess_specs, case_id, calls)
                 else:
                     apply(workflow, step)
                 completed = run(workflow)

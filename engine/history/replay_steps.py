@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -16,6 +15,9 @@ from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
 from engine.runtime.cases import change_variables
+from engine.runtime.commands import bpmn_error_event
+from engine.runtime.events.signals import catch_signal
+from engine.runtime.events.starts import open_at
 
 # the kinds of event that carry an input the engine acted on; everything else is an outcome
 INPUTS = (
@@ -25,6 +27,7 @@ INPUTS = (
     "bpmn_error_thrown",
     "message_correlated",
     "timer_fired",
+    "signal_received",
     "variables_changed",
     "case_deleted",
 )
@@ -68,12 +71,17 @@ def steps_of(events: list) -> list[Step]:
     return steps
 
 
-def start(step: Step, spec, subprocess_specs: dict, case_id: str | None = None) -> BpmnWorkflow:
-    """Create the case's workflow with its recorded start variables."""
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
+def start(step: Step, spec, subprocess_specs: dict, case_id: str | None = None, calls=None) -> BpmnWorkflow:
+    """Create the case's workflow with its recorded start variables, at the start event that fired.
+
+    `calls` resolves its call activities as recorded (`engine.runtime.calls.bindings`).
+    """
+    workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=shared_script_engine())
+    workflow.called_processes = calls
     CaseIdentity.attach(workflow, case_id, step.input.data.get("business_key"))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(step.input.data.get("variables") or {})
+    open_at(workflow, step.input.data.get("start_event"))
     return workflow
 
 
@@ -90,7 +98,7 @@ def apply(workflow: BpmnWorkflow, step: Step) -> None:
         task.complete()
     elif event.kind == "bpmn_error_thrown":
         task = _one(waits.started_external_tasks(workflow), event.element_id, "waiting service task")
-        definition = ErrorEventDefinition(data.get("message") or data["code"], data["code"])
+        definition = bpmn_error_event(data["code"], data.get("message"))
         task.data.update(data.get("variables") or {})
         workflow.catch(BpmnEvent(definition, payload=data.get("variables") or {}, target=task.workflow))
     elif event.kind == "message_correlated":
@@ -100,6 +108,10 @@ def apply(workflow: BpmnWorkflow, step: Step) -> None:
         workflow.catch(BpmnEvent(definition, payload=data.get("variables") or {}))
     elif event.kind == "timer_fired":
         _fire_timer(workflow, event.element_id)
+    elif event.kind == "signal_received":
+        if not any(s.message_name == data["name"] for s in waits.waiting_signals(workflow)):
+            raise CannotApply(f"the case does not wait for signal {data['name']!r}")
+        catch_signal(workflow, data["name"])
     elif event.kind == "variables_changed":
         change_variables(workflow, data.get("modifications") or {}, data.get("deletions") or [])
     elif event.kind == "case_deleted":

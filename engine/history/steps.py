@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.history.chain_check import check_chain, row_of
 from engine.history.record import deadlines
-from engine.history.replay import load_recording, replay_events
+from engine.history.replay import load_recording, recorded_calls, replay_events
 from engine.history.replay_steps import steps_of
 from engine.history.verdict import local, verdict
 from engine.runtime.definitions import main_diagram, specs_of
@@ -38,7 +38,9 @@ class AuditStep:
 def audit_trail(session: Session, case_id: str) -> dict[str, Any]:
     """Return the case's steps, diagram, chain check, replay verdict and deadlines for the page."""
     row, definition, events = load_recording(session, case_id)
-    replay = replay_events(case_id, events, *specs_of(definition))
+    replay = replay_events(
+        case_id, events, *specs_of(definition), calls=recorded_calls(session, definition, events)
+    )
     chain = check_chain(case_id, events, row=row_of(row))
     finished: list[str] = []
     steps = []

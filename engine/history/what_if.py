@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from engine.dialect.parser import parse_documents
-from engine.history.replay import Replay, load_recording, replay_events
+from engine.history.replay import Replay, load_recording, recorded_calls, replay_events
 from engine.history.verdict import local
 from engine.runtime.definitions import specs_of
 
@@ -46,8 +46,12 @@ def what_if(session: Session, case_ids: list[str], documents: dict[str, bytes]) 
         row, definition, events = load_recording(session, case_id)
         if definition.id not in cache:
             cache[definition.id] = changed_specs(definition, documents)
-        recorded = replay_events(case_id, events, *specs_of(definition), strict=False, keep_steps=True)
-        changed = replay_events(case_id, events, *cache[definition.id], strict=False, keep_steps=True)
+        recorded = replay_events(
+            case_id, events, *specs_of(definition), False, True, recorded_calls(session, definition, events)
+        )
+        changed = replay_events(
+            case_id, events, *cache[definition.id], False, True, recorded_calls(session, definition, events)
+        )
         results.append(_judge(row.business_key, recorded, changed))
     return results
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -16,11 +17,13 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
+from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
 from engine.runtime.case_cache import CASES
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import SYSTEM, HistoryWriter
 from engine.runtime.projections import reconcile
 from engine.runtime.serializer import dump_state, load_state
+from engine.runtime.state_summary import state_summary
 from store.models import Case, ProcessDefinition
 
 
@@ -34,6 +37,7 @@ class OpenCase:
     history: HistoryWriter
     now: datetime
     completed_elements: list[str] = field(default_factory=list)
+    thrown_signals: list[str] = field(default_factory=list)  # to hand on to the other cases
 
     @property
     def id(self) -> str:
@@ -44,7 +48,7 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
     """Create a case of `definition` with start variables, not yet run."""
     now = clock.now()
     spec, subprocess_specs = specs_of(definition)
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=shared_script_engine())
+    workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=shared_script_engine())
     for task in workflow.get_tasks(state=TaskState.READY):  # the start task
         task.data.update(variables)
     row = Case(
@@ -59,7 +63,9 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
     )
     session.add(row)
     CaseIdentity.attach(workflow, row.id, business_key)
-    return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
+    history = HistoryWriter(session, row.id, now)
+    workflow.called_processes = CalledProcesses(session, definition, history)
+    return OpenCase(row, definition, workflow, history, now)
 
 
 def open_case(session: Session, case_id: str) -> OpenCase:
@@ -68,13 +74,16 @@ def open_case(session: Session, case_id: str) -> OpenCase:
     if row is None:
         raise NotFound(f"no case with id {case_id!r}")
     definition = session.get(ProcessDefinition, row.definition_id)
-    spec, subprocess_specs = specs_of(definition)
+    spec, _ = specs_of(definition)
     workflow = CASES.take(row.id, row.revision)
     if workflow is None:
+        subprocess_specs = specs_for_state(session, definition, row.state)
         workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
     CaseIdentity.attach(workflow, row.id, row.business_key)
     now = clock.now()
-    return OpenCase(row, definition, workflow, HistoryWriter(session, row.id, now), now)
+    history = HistoryWriter(session, row.id, now)
+    workflow.called_processes = CalledProcesses(session, definition, history)
+    return OpenCase(row, definition, workflow, history, now)
 
 
 def advance(case: OpenCase) -> None:
@@ -90,6 +99,24 @@ def advance(case: OpenCase) -> None:
     except SpiffWorkflowException as error:
         element = getattr(getattr(error, "task_spec", None), "bpmn_id", None)
         raise ProcessError(f"the diagram failed at {element or 'an element'}: {error}", element) from error
+    case.thrown_signals.extend(thrown_signals(case.workflow))
+
+
+def thrown_signals(workflow: BpmnWorkflow) -> list[str]:
+    """Take the events the case threw beyond itself; return the names of its signals.
+
+    A message throw runs as a none event and an error or escalation nothing caught ends
+    its path, as in Camunda 7; only signals travel on, to every other waiting case.
+    """
+    events = workflow.get_events()
+    return [e.event_definition.name for e in events if isinstance(e.event_definition, SignalEventDefinition)]
+
+
+def finish(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
+    """Record where the case now stands and the revision it gets (for replay and audit), then save it."""
+    revision = next_revision(case)
+    case.history.append("state_reached", SYSTEM, revision=revision, **state_summary(case.workflow))
+    save(session, case, actor)
 
 
 def next_revision(case: OpenCase) -> int:

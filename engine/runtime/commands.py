@@ -16,14 +16,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from engine import extensions
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 from engine.errors import Conflict, InvalidCommand, NotFound
 from engine.runtime import cases, forms, waits
 from engine.runtime.definitions import require_latest
-from engine.runtime.history import SYSTEM
-from engine.runtime.state_summary import state_summary
-from store.models import Case, CaseLabel, ExternalTask, ProcessDefinition, Timer, UserTask
+from engine.runtime.events import signals, starts
+from engine.runtime.events.starts import require_variables
+from store.models import Case, ExternalTask, ProcessDefinition, Timer, UserTask
 
 Variables = dict[str, Any]
 
@@ -40,28 +39,10 @@ def start_case_of(
     variables: Variables,
     actor: str,
 ) -> str:
-    """Start a case of this very version of a process; return its id."""
-    _require_variables(variables)
-    case = cases.new_case(session, definition, business_key, variables)
-    case.history.append(
-        "case_started",
-        actor,
-        definition_key=definition.key,
-        definition_version=definition.version,
-        business_key=business_key,
-        variables=variables,
-        clock=case.now.isoformat(),
-    )
-    _label(session, case.id, variables)
-    cases.advance(case)
-    _save(session, case, actor)
+    """Start a case of this very version of a process at its initial start event; return its id."""
+    case = starts.start(session, definition, business_key, variables, actor)
+    signals.broadcast(session, case, actor)
     return case.id
-
-
-def _label(session: Session, case_id: str, variables: Variables) -> None:
-    label = extensions.current().case_label
-    if label is not None:
-        session.add(CaseLabel(case_id=case_id, **label(variables)))
 
 
 def complete_user_task(
@@ -73,7 +54,7 @@ def complete_user_task(
     claimed by someone else is refused. The check is a conditional UPDATE inside this
     transaction, so a claim or a completion at the same moment cannot slip in between.
     """
-    _require_variables(data)
+    require_variables(data)
     row = _claim_for_completion(session, task_id, actor, username)
     case = cases.open_case(session, row.case_id)
     task = waits.find_task(case.workflow, task_id)
@@ -115,7 +96,7 @@ def _claim_for_completion(session: Session, task_id: str, actor: str, username: 
 
 def complete_external_task(session: Session, task: ExternalTask, variables: Variables, actor: str) -> str:
     """Finish an external task with the variables its worker returned."""
-    _require_variables(variables)
+    require_variables(variables)
     case, engine_task = _open_external(session, task)
     case.history.append(
         "external_task_completed",
@@ -137,11 +118,9 @@ def throw_bpmn_error(
     session: Session, task: ExternalTask, code: str, message: str, variables: Variables, actor: str
 ) -> bool:
     """Throw BPMN error `code` from an external task; return False if nothing catches it."""
-    _require_variables(variables)
+    require_variables(variables)
     case, engine_task = _open_external(session, task)
-    event = BpmnEvent(
-        ErrorEventDefinition(message or code, code), payload=variables, target=engine_task.workflow
-    )
+    event = BpmnEvent(bpmn_error_event(code, message), payload=variables, target=engine_task.workflow)
     engine_task.data.update(variables)
     if not _error_is_caught(case.workflow, event):
         return False
@@ -159,6 +138,11 @@ def throw_bpmn_error(
     cases.advance(case)
     _save(session, case, actor)
     return True
+
+
+def bpmn_error_event(code: str, message: str | None):
+    """Return the error a worker throws: its code, and its message (for errorMessageVariable)."""
+    return ErrorEventDefinition(message or "", code)
 
 
 def _error_is_caught(workflow, event) -> bool:
@@ -184,7 +168,7 @@ def _open_external(session: Session, task: ExternalTask):
 
 def correlate_message(session: Session, case_id: str, name: str, variables: Variables, actor: str) -> None:
     """Deliver message `name` to the case the correlation chose."""
-    _require_variables(variables)
+    require_variables(variables)
     case = cases.open_case(session, case_id)
     if not any(m.message_name == name for m in waits.waiting_messages(case.workflow)):
         raise Conflict(f"case {case_id} is not waiting for message {name!r}")
@@ -233,7 +217,7 @@ def change_variables(
     session: Session, case_id: str, modifications: Variables, deletions: list[str], actor: str
 ) -> None:
     """Set and remove variables of a running case, as a person or a client asked."""
-    _require_variables(modifications)
+    require_variables(modifications)
     if not isinstance(deletions, list) or not all(isinstance(name, str) for name in deletions):
         raise InvalidCommand("deletions must be a list of variable names")
     case = _running(session, case_id)
@@ -257,15 +241,9 @@ def _running(session: Session, case_id: str):
 
 
 def _save(session: Session, case, actor: str) -> None:
-    """Record where the case now stands and the revision it gets (for replay and audit), then save it."""
-    revision = cases.next_revision(case)
-    case.history.append("state_reached", SYSTEM, revision=revision, **state_summary(case.workflow))
-    cases.save(session, case, actor)
-
-
-def _require_variables(variables: Any) -> None:
-    if not isinstance(variables, dict) or not all(isinstance(k, str) for k in variables):
-        raise InvalidCommand("variables must be an object with string keys")
+    """Record where the case stands and the revision it gets, save it, and hand the signals it threw on."""
+    cases.finish(session, case, actor)
+    signals.broadcast(session, case, actor)
 
 
 def case_row(session: Session, case_id: str) -> Case:

@@ -60,12 +60,28 @@ def deploy(
     for key in sorted(process_ids):
         try:
             spec = parser.get_spec(key)
-            subprocess_specs = parser.get_subprocess_specs(key)
+            # a called process deployed elsewhere is found when the call activity starts
+            subprocess_specs = parser.get_subprocess_specs(key, require_call_activity_specs=False)
         except Exception as error:  # SpiffWorkflow raises several kinds while resolving
             raise InvalidDiagram(f"process {key}: {error}") from error
+        subprocess_specs = {name: s for name, s in subprocess_specs.items() if s is not None}
+        _require_deployment_bindings(key, spec, subprocess_specs)
         used = _documents_of(documents, spec, subprocess_specs)
         results.append(_deploy_one(session, key, spec, subprocess_specs, used, actor, deployment_id))
     return results
+
+
+def _require_deployment_bindings(key: str, spec, subprocess_specs: dict) -> None:
+    """Refuse a call activity bound to its deployment whose called process is not deployed with it."""
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in process.task_specs.values():
+            camunda = getattr(task_spec, "extensions", {}).get("camunda", {})
+            called = getattr(task_spec, "spec", None)
+            if camunda.get("calledElementBinding") == "deployment" and called not in subprocess_specs:
+                raise InvalidDiagram(
+                    f'process {key}: callActivity "{task_spec.bpmn_id}" is bound to its deployment, '
+                    f"but {called!r} is not deployed with it; deploy them together, or bind latest"
+                )
 
 
 def _documents_of(documents, spec, subprocess_specs) -> dict[str, str]:
@@ -143,7 +159,7 @@ def specs_of(definition: ProcessDefinition) -> tuple:
 
 
 def topics_in_use(session: Session) -> set[str]:
-    """Return the external-task topics of the newest definitions and of running cases."""
+    """Return the external-task topics of the newest definitions and of running cases (written out)."""
     from engine.dialect.parser import ExternalServiceTask
     from store.models import Case
 
@@ -168,7 +184,7 @@ def topics_in_use(session: Session) -> set[str]:
         spec, subprocess_specs = specs_of(definition)
         for process in [spec, *subprocess_specs.values()]:
             topics |= {t.topic for t in process.task_specs.values() if isinstance(t, ExternalServiceTask)}
-    return topics
+    return {topic for topic in topics if "${" not in topic}  # an expression's topic is known only at run time
 
 
 def main_diagram(definition: ProcessDefinition) -> str | None:

@@ -14,6 +14,7 @@ from engine.errors import InvalidCommand, NotFound
 from engine.runtime import commands, decisions, definitions
 from engine.runtime.decisions import DeployedDecision
 from engine.runtime.definitions import Deployed
+from engine.runtime.events import start_events
 from store.models import Case, Deployment, ProcessDefinition
 
 SUFFIXES = (".bpmn", ".dmn")
@@ -57,6 +58,9 @@ def create(
     result = DeploymentResult(deployment)
     if any(n.endswith(".bpmn") for n in documents):
         result.processes = definitions.deploy(session, documents, actor, deployment.id)
+    for process in result.processes:
+        if process.created:  # a new newest version takes over its process's start events
+            start_events.register(session, session.get(ProcessDefinition, process.definition_id))
     result.decisions = decisions.deploy(session, documents, deployment)
     return result
 
@@ -123,3 +127,8 @@ def delete(session: Session, deployment_id: str, cascade: bool, actor: str) -> N
         commands.delete_case(session, case_id, f"deployment {deployment_id} was deleted", actor)
     deployment.deleted_at, deployment.deleted_by = clock.now(), actor
     session.flush()
+    keys = session.scalars(
+        select(ProcessDefinition.key).where(ProcessDefinition.deployment_id == deployment_id)
+    )
+    for key in sorted(set(keys)):
+        start_events.restore(session, key)  # the newest version left takes the start events back

@@ -1,16 +1,22 @@
-"""Correlate an incoming message to exactly one waiting case."""
+"""Correlate an incoming message to the waiting case, or start a case by its message start event.
+
+As in Camunda 7 a waiting case comes first; when none waits, the newest version of the
+one process with a message start event of that name starts a case, with the message's
+variables and business key. Correlation keys and a case id name a running case, so with
+them no case is started.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import AmbiguousCorrelation, InvalidCommand, MessageNotCorrelated
 from engine.runtime import cases, commands, definitions, waits
-from store.models import Case, MessageSubscription, ProcessDefinition
+from engine.runtime.events import signals, starts
+from store.models import Case, MessageSubscription, ProcessDefinition, StartSubscription
 
 
 def correlate(
@@ -22,8 +28,13 @@ def correlate(
     case_id: str | None = None,
     correlation_keys: dict[str, Any] | None = None,
 ) -> str:
-    """Deliver message `name` to the one case that waits for it and matches; return its id."""
+    """Deliver message `name` to the one case that waits for it and matches, or start one; return its id."""
     candidates = _candidates(session, name, business_key, case_id, correlation_keys)
+    if not candidates and case_id is None and not correlation_keys:
+        started = _start_by_message(session, name, variables, business_key, actor)
+        if started is not None:
+            return started
+    _require_found(candidates, name, business_key, case_id, correlation_keys)
     if len(candidates) > 1:
         raise AmbiguousCorrelation(
             f"{len(candidates)} cases wait for message {name!r} with those keys; none was chosen"
@@ -41,8 +52,13 @@ def correlate_all(
     case_id: str | None = None,
     correlation_keys: dict[str, Any] | None = None,
 ) -> list[str]:
-    """Deliver message `name` to every case that waits for it and matches; return their ids."""
+    """Deliver message `name` to every case that waits for it and matches, or start one; return their ids."""
     candidates = _candidates(session, name, business_key, case_id, correlation_keys)
+    if not candidates and case_id is None and not correlation_keys:
+        started = _start_by_message(session, name, variables, business_key, actor)
+        if started is not None:
+            return [started]
+    _require_found(candidates, name, business_key, case_id, correlation_keys)
     for candidate in candidates:
         commands.correlate_message(session, candidate, name, variables, actor)
     return candidates
@@ -52,39 +68,48 @@ def _candidates(session, name, business_key, case_id, correlation_keys) -> list[
     if not name:
         raise InvalidCommand("a message needs a name")
     if business_key is None and case_id is None and not correlation_keys:
-        raise InvalidCommand("name a business key, a case id or correlation keys to correlate by")
+        return []  # only a message start event takes a message with no keys
     candidates = _subscribed_cases(session, name, business_key, case_id)
     if correlation_keys:
         candidates = [c for c in candidates if _matches(session, c, name, correlation_keys)]
-    if not candidates:
-        starting = message_start_processes(session, name)
-        if starting:
-            raise MessageNotCorrelated(
-                f"no case waits for message {name!r} with those keys, and licflow does not start cases "
-                f"by message: the message start event of {', '.join(starting)} is not run"
-            )
-        raise MessageNotCorrelated(f"no case waits for message {name!r} with those keys")
     return candidates
 
 
-def message_start_processes(session: Session, name: str) -> list[str]:
-    """Return the keys of deployed processes whose start event waits for message `name`."""
-    keys = sorted(set(session.scalars(select(ProcessDefinition.key).where(definitions.live()))))
-    found = []
-    for key in keys:
-        spec, _ = definitions.specs_of(definitions.latest_definition(session, key))
-        for task_spec in spec.task_specs.values():
-            definition = getattr(task_spec, "event_definition", None)
-            if isinstance(task_spec, StartEvent) and getattr(definition, "name", None) == name:
-                found.append(key)
-    return found
+def _require_found(candidates, name, business_key, case_id, correlation_keys) -> None:
+    if business_key is None and case_id is None and not correlation_keys:
+        raise InvalidCommand("name a business key, a case id or correlation keys to correlate by")
+    if not candidates:
+        raise MessageNotCorrelated(f"no case waits for message {name!r} with those keys")
+
+
+def _start_by_message(session, name, variables, business_key, actor) -> str | None:
+    """Start a case at the one message start event named `name`; None when no process has one."""
+    query = (
+        select(StartSubscription)
+        .join(ProcessDefinition, ProcessDefinition.id == StartSubscription.definition_id)
+        .where(StartSubscription.kind == "message", StartSubscription.name == name, definitions.live())
+    )
+    subscriptions = list(session.scalars(query))
+    if not subscriptions:
+        return None
+    if len(subscriptions) > 1:
+        keys = ", ".join(sorted(s.process_key for s in subscriptions))
+        raise AmbiguousCorrelation(f"processes {keys} all start by message {name!r}; none was started")
+    (subscription,) = subscriptions
+    definition = session.get(ProcessDefinition, subscription.definition_id)
+    element = subscription.element_id
+    case = starts.start(
+        session, definition, business_key, variables, actor, element, trigger={"message": name}
+    )
+    signals.broadcast(session, case, actor)
+    return case.id
 
 
 def _subscribed_cases(session, name, business_key, case_id) -> list[str]:
     query = (
         select(MessageSubscription.case_id)
         .join(Case, Case.id == MessageSubscription.case_id)
-        .where(MessageSubscription.message_name == name)
+        .where(MessageSubscription.message_name == name, MessageSubscription.kind == "message")
         .distinct()
     )
     if business_key is not None:

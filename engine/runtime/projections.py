@@ -1,4 +1,4 @@
-"""Keep the store's projections (tasks, timers, subscriptions) in step with a case's state."""
+"""Keep the store's projections (tasks, timers, subscriptions, stuck-case incidents) in step with a case."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def reconcile(session: Session, case_id: str, workflow, now: datetime) -> None:
         _reconcile_external_tasks(session, case_id, workflow, now)
         _reconcile_timers(session, case_id, workflow, now)
         _reconcile_messages(session, case_id, workflow)
+        _reconcile_stuck(session, case_id, workflow, now)
 
 
 def _reconcile_user_tasks(session, case_id, workflow, now) -> None:
@@ -111,7 +112,7 @@ def _reconcile_external_tasks(session, case_id, workflow, now) -> None:
                     id=task_id,
                     case_id=case_id,
                     element_id=task.task_spec.bpmn_id,
-                    topic=task.task_spec.topic,
+                    topic=_topic(workflow, task),
                     status="available",
                     available_at=now,
                     attempts=0,
@@ -126,6 +127,16 @@ def _reconcile_external_tasks(session, case_id, workflow, now) -> None:
         ):
             incident.resolved_at = now
             incident.resolved_by = "system: the task ended"
+
+
+def _topic(workflow, task) -> str:
+    """Return the task's topic; a `${...}` topic is evaluated when the task is created, as Camunda does."""
+    topic = _evaluated(workflow, task, task.task_spec.topic)
+    if not isinstance(topic, str) or not topic.strip():
+        element = task.task_spec.bpmn_id
+        expression = task.task_spec.topic
+        raise ProcessError(f"{element}: the topic {expression!r} gave {topic!r}, not a topic", element)
+    return topic
 
 
 def _reconcile_timers(session, case_id, workflow, now) -> None:
@@ -155,20 +166,61 @@ def _reconcile_timers(session, case_id, workflow, now) -> None:
 
 
 def _reconcile_messages(session, case_id, workflow) -> None:
-    wanted = {m.task_id: m for m in waits.waiting_messages(workflow)}
+    wanted = {m.task_id: ("message", m) for m in waits.waiting_messages(workflow)}
+    wanted |= {s.task_id: ("signal", s) for s in waits.waiting_signals(workflow)}
     existing = set(
         session.scalars(select(MessageSubscription.id).where(MessageSubscription.case_id == case_id))
     )
-    for task_id, message in wanted.items():
+    for task_id, (kind, wait) in wanted.items():
         if task_id not in existing:
             session.add(
                 MessageSubscription(
                     id=task_id,
                     case_id=case_id,
-                    element_id=message.element_id,
-                    message_name=message.message_name,
+                    element_id=wait.element_id,
+                    message_name=wait.message_name,
+                    kind=kind,
                 )
             )
     gone = existing - set(wanted)
     if gone:
         session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(gone)))
+
+
+STUCK = "unsupportedElement"
+
+
+def _reconcile_stuck(session, case_id, workflow, now) -> None:
+    """Raise an incident for each element the case stands still on; resolve it once the case moved."""
+    stuck = {t.task_spec.bpmn_id: t for t in waits.stuck_tasks(workflow)}
+    open_rows = {
+        row.element_id: row
+        for row in session.scalars(
+            select(Incident).where(
+                Incident.case_id == case_id, Incident.kind == STUCK, Incident.resolved_at.is_(None)
+            )
+        )
+    }
+    for element_id, task in stuck.items():
+        if element_id not in open_rows:
+            session.add(
+                Incident(
+                    case_id=case_id,
+                    element_id=element_id,
+                    kind=STUCK,
+                    message=_stuck_message(task),
+                    created_at=now,
+                )
+            )
+    for element_id, row in open_rows.items():
+        if element_id not in stuck:
+            row.resolved_at, row.resolved_by = now, "system: the case moved on"
+
+
+def _stuck_message(task) -> str:
+    spec = task.task_spec
+    name = f' ("{spec.bpmn_name}")' if spec.bpmn_name else ""
+    return (
+        f'the case reached {spec.__class__.__name__} "{spec.bpmn_id}"{name}, which licflow cannot execute '
+        "(docs/dialect.md lists what runs); deploy a diagram that runs it and start the case again"
+    )

@@ -6,13 +6,16 @@ import json
 from copy import deepcopy
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
-from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter, SubWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
+from engine.dialect.constructs import gateways, multi_instance, specs
+from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 from engine.dialect.timer_events import TIMER_CLASSES
@@ -57,6 +60,11 @@ def _config():
         config[timer_class] = TimerConditionalEventDefinitionConverter
     config[VariablesMessageEventDefinition] = MessageEventDefinitionConverter
     config[BpmnWorkflow] = SharedSpecWorkflowConverter
+    config.update(specs.CONVERTERS)
+    config.update(multi_instance.CONVERTERS)
+    config.update(gateways.CONVERTERS)
+    config[BoundCallActivity] = SubWorkflowConverter
+    config[BpmnSubWorkflow] = BoundSubWorkflowConverter
     return config
 
 

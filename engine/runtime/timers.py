@@ -1,6 +1,7 @@
 """Fire due timers from the database, once each, and wake up when the next one is due.
 
-Due times live in the `timers` table. A sweep reads the due timers and fires each in
+Due times live in the `timers` table: timer events of cases, and timer start events of
+definitions, which start a case when they fire. A sweep reads the due timers and fires each in
 a transaction of its own, after claiming it with a conditional UPDATE (still waiting,
 still due) checked by its row count, so several serving processes never fire the same
 timer, on any database. Nothing ends a sweep early: a timer whose transaction meets a
@@ -25,8 +26,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
-from engine.errors import Conflict, ProcessError
+from engine.errors import Conflict, InvalidCommand, ProcessError
 from engine.runtime import commands
+from engine.runtime.events import start_events
 from store.db import Store
 from store.models import Incident, Timer
 
@@ -111,6 +113,9 @@ def _fire(store: Store, timer_id: str, actor: str) -> bool:
         if claimed.rowcount != 1:
             return False  # fired by another sweep, or cancelled, at this very moment
         timer = session.get(Timer, timer_id, populate_existing=True)
+        if timer.case_id is None:  # a timer start event of a definition
+            _start_case(session, timer, actor)
+            return True
         try:
             with session.begin_nested():
                 commands.fire_timer(session, timer, actor)
@@ -131,6 +136,16 @@ def _raise_incident(session, timer: Timer, error: ProcessError) -> None:
             created_at=clock.now(),
         )
     )
+
+
+def _start_case(session, timer: Timer, actor: str) -> None:
+    """Fire a timer start event: a new case; a start that fails is logged and the cycle goes on."""
+    try:
+        with session.begin_nested():
+            start_events.fire(session, timer, actor)
+    except (ProcessError, InvalidCommand) as error:
+        log.error("timer start %s of definition %s failed: %s", timer.element_id, timer.definition_id, error)
+        start_events.settle(session, timer, "failed")
 
 
 def next_due_at(store: Store, after: datetime | None = None) -> datetime | None:

@@ -1,13 +1,21 @@
-"""Find where a case waits: user tasks, external tasks, timers and message catches."""
+"""Find where a case waits: user tasks, external tasks, timers, message and signal catches.
+
+It also finds where a case stands still on an element the engine cannot execute
+(`stuck_tasks`), which becomes an incident rather than a silent hang.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from SpiffWorkflow.bpmn.specs.event_definitions.conditional import ConditionalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.util.task import TaskState
 
@@ -62,6 +70,34 @@ def waiting_messages(workflow) -> list[WaitingMessage]:
         for wait_id, element_id, _, definition in _waiting_definitions(workflow)
         if isinstance(definition, MessageEventDefinition)
     ]
+
+
+def waiting_signals(workflow) -> list[WaitingMessage]:
+    """Return the signal catch events waiting in the case, with the signal's name."""
+    return [
+        WaitingMessage(wait_id, element_id, definition.name)
+        for wait_id, element_id, _, definition in _waiting_definitions(workflow)
+        if isinstance(definition, SignalEventDefinition)
+    ]
+
+
+def stuck_tasks(workflow) -> list:
+    """Return the tasks where the case stands still on an element the engine cannot execute.
+
+    A manual step that is not a user task, a started step no worker or sub-process
+    finishes, a wait for an event nothing will ever deliver (a conditional event).
+    """
+    live = workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)
+    return [task for task in live if getattr(task.task_spec, "bpmn_id", None) and _cannot_move(task)]
+
+
+def _cannot_move(task) -> bool:
+    spec = task.task_spec
+    if task.has_state(TaskState.READY):
+        return spec.manual and not isinstance(spec, UserTaskMixin)
+    if task.has_state(TaskState.STARTED):
+        return not isinstance(spec, (ExternalServiceTask, SubWorkflowTask, LoopTask))
+    return isinstance(getattr(spec, "event_definition", None), ConditionalEventDefinition)
 
 
 def waiting_tasks_for(workflow, message_name: str) -> list:

@@ -28,6 +28,7 @@ def diagram_files() -> list[Path]:
     files = sorted((ROOT / "bpmn").rglob("*.bpmn")) if (ROOT / "bpmn").is_dir() else []
     files += sorted((ROOT / "tests" / "diagrams").glob("*.bpmn"))
     files += sorted((ROOT / "bench").glob("*.bpmn"))
+    files += sorted((ROOT / "tests" / "dialect" / "diagrams").glob("*.bpmn"))
     return files
 
 

@@ -1,9 +1,11 @@
-"""`/message` correlates a message to waiting cases; `/signal` is refused (licflow delivers no signals).
+"""`/message` correlates a message to waiting cases or starts one; `/signal` reaches every waiting case.
 
-A message is correlated by business key, process instance id or correlation keys
-(by name alone it is refused, so that a message never lands in a case by chance); with
-`all` it goes to every case that matches, otherwise to exactly one. licflow does not
-start cases by message: a message only a start event waits for is refused, naming it.
+A message is correlated by business key, process instance id or correlation keys (by
+name alone it only starts a case, so that a message never lands in a running case by
+chance); with `all` it goes to every case that matches, otherwise to exactly one. When
+no case waits, the process whose message start event has that name starts a case. A
+signal is broadcast to every case and signal start event waiting for it; it carries no
+variables.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ FIELDS = (
     "tenantId",
     "withoutTenantId",
 )
-SIGNAL_REFUSED = "licflow delivers no signals: its diagrams wait for messages (POST /message)"
+SIGNAL_FIELDS = ("name", "executionId", "variables", "tenantId", "withoutTenantId")
 
 
 @route("POST", "/message", UPDATE_INSTANCE, body="json")
@@ -83,6 +85,18 @@ def _result(orchestrator, case_id: str, with_variables: bool) -> dict:
     return result
 
 
-@route("POST", "/signal", UPDATE_INSTANCE, body="json", refused=SIGNAL_REFUSED)
+@route("POST", "/signal", UPDATE_INSTANCE, body="json")
 def signal():
-    """Deliver a signal (refused)."""
+    """Throw a signal to every case and signal start event waiting for it."""
+    body = params.body()
+    params.known_fields(body, SIGNAL_FIELDS)
+    params.refuse_fields(body, ("tenantId",), "licflow has no tenants")
+    params.refuse_fields(body, ("executionId",), "a signal reaches every case that waits for it")
+    params.refuse_fields(
+        body,
+        ("variables",),
+        "a signal carries no variables; correlate a message (POST /message) to pass them",
+    )
+    name = params.string_field(body, "name", required=True)
+    current_app.extensions["licflow"].signal(name, caller().actor)
+    return "", 204

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.dialect import drive
 from tests.engine import sample
 from tests.web.camunda.helpers import start_over_rest, to_review, typed
 
@@ -126,11 +127,23 @@ def test_a_message_correlates_by_business_key_and_answers_the_execution(rest, de
     assert sample.case(deployed, case_id).status == "completed"
 
 
-def test_a_message_nobody_waits_for_is_400_and_a_signal_is_refused(rest):
+def test_a_message_nobody_waits_for_is_400_and_by_name_alone_it_reaches_no_running_case(rest):
     missed = rest.post("/message", json={"messageName": "answer", "businessKey": "nobody"})
-    signal = rest.post("/signal", json={"name": "alarm"})
     by_name_only = rest.post("/message", json={"messageName": "answer", "all": True})
 
     assert missed.status_code == 400 and "no case waits" in missed.json()["message"]
-    assert signal.status_code == 400 and "signals" in signal.json()["message"]
     assert by_name_only.status_code == 400
+
+
+def test_a_signal_reaches_every_waiting_case_and_carries_no_variables(rest, deployed):
+    deployed.deploy(drive.diagram("signal_catch"))
+    waiting = [deployed.start_case("dialect_signal_catch", f"S-{n}") for n in range(2)]
+
+    thrown = rest.post("/signal", json={"name": "embargo_lifted"})
+    with_variables = rest.post(
+        "/signal", json={"name": "embargo_lifted", "variables": {"x": typed(1, "Integer")}}
+    )
+
+    assert thrown.status_code == 204
+    assert [drive.open_elements(deployed, case_id) for case_id in waiting] == [["answer"], ["answer"]]
+    assert with_variables.status_code == 400 and "carries no variables" in with_variables.json()["message"]

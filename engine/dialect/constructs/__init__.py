@@ -1,0 +1,11 @@
+"""The Camunda 7 constructs: what licflow runs of the Modeler's palette, what it refuses, and how.
+
+`vocabulary` lists the BPMN elements and camunda extensions licflow knows and where each
+may stand; `refusals` turns everything else into a deploy error that names the element
+and the way to do it in licflow; `rewrite` reshapes the XML into constructs SpiffWorkflow
+runs the way Camunda does (flows without ids, links, event sub-processes, performers).
+The task specs and parser pieces live beside them: `specs` (pass-through tasks, boundary
+events, broadcast signals), `timers` (timer start events), `gateways` (joins that merge
+each branch's changes), `multi_instance` and `calls` (call activities bound at run time).
+docs/dialect.md is the table of all of it.
+"""
