@@ -2,6 +2,10 @@
 
 A lock that expires without an answer makes the task available again and counts
 as a failed attempt; a task out of retries becomes an incident a person retries.
+Every change a caller may race for (locking, releasing an expired lock, reporting,
+retrying an incident) claims the task's row with a conditional UPDATE checked by its
+row count (`claim`), which holds on SQLite and PostgreSQL alike. The same report sent
+again by the worker that made it gets the same answer (`reports`).
 """
 
 from __future__ import annotations

@@ -41,6 +41,10 @@ class CaseRow:
     updated_at: datetime
 
 
+# the events whose command saved the case's row (documents attached or destroyed touch it too)
+ROW_SAVES = ("state_reached", "document_attached", "documents_destroyed")
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     """The result of checking one case: its events, its head and the first break, if any."""
@@ -128,7 +132,7 @@ def _against_row(events: list[HistoryEvent], row: CaseRow | object) -> Finding |
         return Finding(after, "cut", f"the case row says completed, but the chain ends at event {after - 1}")
     if row.status != "completed" and completed:
         return Finding(after, "mismatch", f"the chain records the case's end, but its row is {row.status}")
-    saves = [e for e in events if e.kind == "state_reached"]
+    saves = [e for e in events if e.kind in ROW_SAVES]
     if not saves:
         return None  # recorded before commands wrote state_reached: nothing more to hold it to
     last = saves[-1]

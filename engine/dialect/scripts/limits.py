@@ -58,6 +58,10 @@ class Budget:
             self._next_clock_check = self.steps + self._CLOCK_EVERY
             self.check_clock()
 
+    def extend(self, seconds: float) -> None:
+        """Move the deadline on by `seconds` the run spent outside the script (in a registered function)."""
+        self._deadline += seconds
+
     def check_clock(self) -> None:
         """Raise LimitExceeded if the run is past its wall-clock budget."""
         if monotonic() > self._deadline:
