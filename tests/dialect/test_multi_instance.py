@@ -12,7 +12,9 @@ def test_a_parallel_user_task_per_approver_ends_when_the_completion_condition_ho
     approvals = drive.open_tasks(orchestrator, case_id)
     assert sorted(t.assignee for t in approvals) == ["ana", "bek", "dana"]
     for task in approvals[:2]:
-        orchestrator.complete_user_task(task.id, {f"said_{task.assignee}": "yes"}, task.assignee)
+        orchestrator.complete_user_task(
+            task.id, {f"said_{task.assignee}": "yes"}, task.assignee, task.assignee
+        )
 
     assert drive.open_elements(orchestrator, case_id) == ["decide"]
     cancelled = [
