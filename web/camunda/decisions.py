@@ -10,7 +10,7 @@ from flask import current_app, jsonify
 
 from engine.people import catalog
 from engine.runtime import decisions
-from web.camunda import params
+from web.camunda import params, routes
 from web.camunda.access import EVALUATE_DECISION, READ_DECISION
 from web.camunda.routes import count, route
 from web.camunda.shapes import check_id, decision_definition_json, row_id
@@ -76,14 +76,7 @@ def _one(session, decision_id: str | None, key: str | None):
 
 def by_id_and_key(method: str, path: str, permission, **options):
     """Serve a view at /decision-definition/{decision_id}<path> and /decision-definition/key/{key}<path>."""
-
-    def register(view):
-        route(method, f"/decision-definition/{{decision_id}}{path}", permission, **options)(view)
-        keyed = f"/decision-definition/key/{{key}}{path}"
-        route(method, keyed, permission, endpoint=f"{view.__name__}_by_key", **options)(view)
-        return view
-
-    return register
+    return routes.by_id_and_key("decision-definition", "decision_id", method, path, permission, **options)
 
 
 @by_id_and_key("GET", "", READ_DECISION)

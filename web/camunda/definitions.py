@@ -10,7 +10,7 @@ from flask import current_app, jsonify
 from engine.dialect.xmlsafe import parse_xml
 from engine.people import catalog, statistics
 from engine.runtime import cases, definitions
-from web.camunda import params
+from web.camunda import params, routes
 from web.camunda.access import READ_DEFINITION, START_INSTANCE, caller
 from web.camunda.routes import count, route
 from web.camunda.shapes import check_id, instance_json, process_definition_json, row_id
@@ -96,14 +96,7 @@ def _one(session, camunda_id: str | None, key: str | None):
 
 def by_id_and_key(method: str, path: str, permission, **options):
     """Serve a view at /process-definition/{definition_id}<path> and /process-definition/key/{key}<path>."""
-
-    def register(view):
-        route(method, f"/process-definition/{{definition_id}}{path}", permission, **options)(view)
-        keyed = f"/process-definition/key/{{key}}{path}"
-        route(method, keyed, permission, endpoint=f"{view.__name__}_by_key", **options)(view)
-        return view
-
-    return register
+    return routes.by_id_and_key("process-definition", "definition_id", method, path, permission, **options)
 
 
 @by_id_and_key("GET", "", READ_DEFINITION)

@@ -85,6 +85,18 @@ def route(
     return register
 
 
+def by_id_and_key(resource: str, id_name: str, method: str, path: str, permission, **options):
+    """Serve a view at /<resource>/{<id_name>}<path> and at /<resource>/key/{key}<path> (the newest)."""
+
+    def register(view):
+        route(method, f"/{resource}/{{{id_name}}}{path}", permission, **options)(view)
+        keyed = f"/{resource}/key/{{key}}{path}"
+        route(method, keyed, permission, endpoint=f"{view.__name__}_by_key", **options)(view)
+        return view
+
+    return register
+
+
 def count(total: int):
     """Answer a `count` variant."""
     return jsonify(count=total)
