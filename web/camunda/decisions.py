@@ -37,10 +37,7 @@ def _orchestrator():
 @route("GET", "/decision-definition", READ_DECISION, query=LIST_FILTERS, sort_by=SORT_FIELDS)
 def decision_list():
     """Decision definitions, filtered, sorted and paged."""
-    window = params.window(SORT_FIELDS)
-    rows = [decision_definition_json(d) for d in _find()]
-    rows.sort(key=lambda d: (d[window.sort_by or "id"] or "", d["version"]), reverse=window.descending)
-    return jsonify(window.cut(rows))
+    return jsonify(params.versioned_page([decision_definition_json(d) for d in _find()], SORT_FIELDS))
 
 
 @route("GET", "/decision-definition/count", READ_DECISION, query=LIST_FILTERS)

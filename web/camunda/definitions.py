@@ -52,10 +52,7 @@ def _orchestrator():
 @route("GET", "/process-definition", READ_DEFINITION, query=LIST_FILTERS, sort_by=SORT_FIELDS)
 def definition_list():
     """Process definitions, filtered, sorted and paged."""
-    window = params.window(SORT_FIELDS)
-    rows = [process_definition_json(d) for d in _find()]
-    rows.sort(key=lambda d: (d[window.sort_by or "id"] or "", d["version"]), reverse=window.descending)
-    return jsonify(window.cut(rows))
+    return jsonify(params.versioned_page([process_definition_json(d) for d in _find()], SORT_FIELDS))
 
 
 @route("GET", "/process-definition/count", READ_DEFINITION, query=LIST_FILTERS)

@@ -104,6 +104,13 @@ def integer(name: str, minimum: int = 0) -> int | None:
     return number
 
 
+def versioned_page(rows: list[dict[str, Any]], sort_fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Sort definitions (as JSON) as the request asks, versions in order within a key, and cut the page."""
+    chosen = window(sort_fields)
+    rows.sort(key=lambda d: (d[chosen.sort_by or "id"] or "", d["version"]), reverse=chosen.descending)
+    return chosen.cut(rows)
+
+
 def moment(name: str) -> datetime | None:
     """Return a date query parameter (None when absent); it must carry its UTC offset."""
     value = text(name)
