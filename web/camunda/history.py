@@ -31,12 +31,6 @@ def _transaction():
     return current_app.extensions["licflow"].transaction()
 
 
-def _paged(rows: list, sort_fields: tuple[str, ...], key) -> list:
-    window = params.window(sort_fields)
-    rows.sort(key=key, reverse=window.descending)
-    return window.cut(rows)
-
-
 def _instances() -> list[dict]:
     finished, unfinished = params.boolean("finished"), params.boolean("unfinished")
     with _transaction() as session:
@@ -83,7 +77,7 @@ def _instance_json(record: logs.CaseRecord) -> dict:
 @route("GET", "/history/process-instance", READ_HISTORY, query=INSTANCE_FILTERS, sort_by=TIME_SORT)
 def process_instances():
     """Every case that ran or runs, how it ended, who started it and why it was deleted."""
-    return jsonify(_paged(_instances(), TIME_SORT, lambda i: (i["startTime"], i["id"])))
+    return jsonify(params.sorted_page(_instances(), TIME_SORT, lambda i: (i["startTime"], i["id"])))
 
 
 @route("GET", "/history/process-instance/count", READ_HISTORY, query=INSTANCE_FILTERS)
@@ -174,7 +168,7 @@ ACTIVITY_FILTERS = ("processInstanceId", "activityId")
 @route("GET", "/history/activity-instance", READ_HISTORY, query=ACTIVITY_FILTERS, sort_by=TIME_SORT)
 def activity_instances():
     """Elements that completed, and the tasks a case waits at now."""
-    return jsonify(_paged(_activities(), TIME_SORT, lambda a: (a["startTime"] or "", a["id"])))
+    return jsonify(params.sorted_page(_activities(), TIME_SORT, lambda a: (a["startTime"] or "", a["id"])))
 
 
 @route("GET", "/history/activity-instance/count", READ_HISTORY, query=ACTIVITY_FILTERS)

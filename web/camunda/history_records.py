@@ -24,12 +24,6 @@ def _transaction():
     return current_app.extensions["licflow"].transaction()
 
 
-def _paged(rows: list, sort_fields: tuple[str, ...], key) -> list:
-    window = params.window(sort_fields)
-    rows.sort(key=key, reverse=window.descending)
-    return window.cut(rows)
-
-
 def _tasks() -> list[dict]:
     finished, unfinished = params.boolean("finished"), params.boolean("unfinished")
     with _transaction() as session:
@@ -77,7 +71,7 @@ def _task_json(task, definition) -> dict:
 @route("GET", "/history/task", READ_HISTORY, query=TASK_FILTERS, sort_by=("startTime",))
 def tasks():
     """Every user task, open or ended, with who completed it."""
-    return jsonify(_paged(_tasks(), ("startTime",), lambda t: (t["startTime"], t["id"])))
+    return jsonify(params.sorted_page(_tasks(), ("startTime",), lambda t: (t["startTime"], t["id"])))
 
 
 @route("GET", "/history/task/count", READ_HISTORY, query=TASK_FILTERS)
@@ -133,7 +127,9 @@ def _variable_json(record, name: str, value) -> dict:
 @route("GET", "/history/variable-instance", READ_HISTORY, query=VARIABLE_FILTERS, sort_by=("variableName",))
 def variable_instances():
     """The variables every case holds (or held when it ended)."""
-    return jsonify(_paged(_variables(), ("variableName",), lambda v: (v["name"], v["processInstanceId"])))
+    return jsonify(
+        params.sorted_page(_variables(), ("variableName",), lambda v: (v["name"], v["processInstanceId"]))
+    )
 
 
 @route("GET", "/history/variable-instance/count", READ_HISTORY, query=VARIABLE_FILTERS)
@@ -202,7 +198,7 @@ def _worker_json(event, definition) -> dict:
 @route("GET", "/history/external-task-log", READ_HISTORY, query=BY_CASE, sort_by=TIME_SORT)
 def external_task_log():
     """What workers reported: completions, failures, BPMN errors."""
-    return jsonify(_paged(_worker_log(), TIME_SORT, lambda e: (e["timestamp"], int(e["id"]))))
+    return jsonify(params.sorted_page(_worker_log(), TIME_SORT, lambda e: (e["timestamp"], int(e["id"]))))
 
 
 @route("GET", "/history/external-task-log/count", READ_HISTORY, query=BY_CASE)
@@ -249,7 +245,7 @@ def _operation_json(event, definition) -> dict:
 @route("GET", "/history/user-operation", READ_HISTORY, query=BY_CASE, sort_by=TIME_SORT)
 def user_operations():
     """What people and clients did to cases and tasks."""
-    return jsonify(_paged(_operations(), TIME_SORT, lambda o: (o["timestamp"], int(o["id"]))))
+    return jsonify(params.sorted_page(_operations(), TIME_SORT, lambda o: (o["timestamp"], int(o["id"]))))
 
 
 @route("GET", "/history/user-operation/count", READ_HISTORY, query=BY_CASE)

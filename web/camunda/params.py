@@ -104,11 +104,17 @@ def integer(name: str, minimum: int = 0) -> int | None:
     return number
 
 
-def versioned_page(rows: list[dict[str, Any]], sort_fields: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Sort definitions (as JSON) as the request asks, versions in order within a key, and cut the page."""
+def sorted_page(rows: list, sort_fields: tuple[str, ...], key) -> list:
+    """Sort `rows` by `key` in the order the request asks, and cut the page it asks for."""
     chosen = window(sort_fields)
-    rows.sort(key=lambda d: (d[chosen.sort_by or "id"] or "", d["version"]), reverse=chosen.descending)
+    rows.sort(key=key, reverse=chosen.descending)
     return chosen.cut(rows)
+
+
+def versioned_page(rows: list[dict[str, Any]], sort_fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Sort definitions (as JSON) by the field asked, versions in order within it, and cut the page."""
+    sort_by = window(sort_fields).sort_by or "id"
+    return sorted_page(rows, sort_fields, key=lambda d: (d[sort_by] or "", d["version"]))
 
 
 def moment(name: str) -> datetime | None:
