@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint bench soak deps system-deps clean
+.PHONY: run demo test lint bench soak catalogs deps system-deps clean
 
 ## run: install, migrate, deploy bpmn/ and serve on http://127.0.0.1:8080
 run: deps
@@ -30,6 +30,10 @@ lint: deps
 ## bench: benchmarks, printed as tables
 bench: deps
 	$(BIN)/python -m bench
+
+## catalogs: bring the kk, ru and en translation catalogs in step with the texts the code marks
+catalogs: deps
+	$(BIN)/python -m licflow.translations
 
 ## soak: the crash soak: serve and two workers killed at random, every case and effect counted (heavy)
 soak: deps

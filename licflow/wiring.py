@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from engine import extensions
+from engine import extensions, i18n
+from licflow.translations import CATALOGS
 from procedure.plugin import license_procedure
 
 
 def install_procedure() -> None:
-    """Install the license procedure's registration points into the engine (idempotent)."""
+    """Install the license procedure and the translation catalogs into the engine (idempotent)."""
     extensions.install(license_procedure())
+    i18n.install_catalogs(CATALOGS)
