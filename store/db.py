@@ -90,3 +90,26 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_UPSERTS: dict[tuple, object] = {}
+
+
+def upsert(session: Session, model, values: dict, key: tuple[str, ...]) -> None:
+    """Insert a row of `model`, or replace the row with the same `key` columns, in one statement."""
+    dialect = session.get_bind().dialect.name
+    shape = (dialect, model, tuple(values), key)
+    statement = _UPSERTS.get(shape)
+    if statement is None:
+        statement = _UPSERTS[shape] = _upsert_statement(dialect, model.__table__, tuple(values), key)
+    session.connection().execute(statement, values)
+
+
+def _upsert_statement(dialect: str, table, names: tuple[str, ...], key: tuple[str, ...]):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    replaced = {name: statement.excluded[name] for name in names if name not in key}
+    return statement.on_conflict_do_update(index_elements=list(key), set_=replaced)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from store.db import upsert
 from store.models import ExternalTask, ExternalTaskReport
 
 
@@ -29,17 +30,16 @@ def record(
     session: Session, task: ExternalTask, worker_id: str, kind: str, digest: str, now: datetime
 ) -> None:
     """Keep the report just applied to `task` (the last one of the task replaces any earlier)."""
-    session.merge(
-        ExternalTaskReport(
-            task_id=task.id,
-            case_id=task.case_id,
-            worker_id=worker_id,
-            lock_number=task.attempts,
-            kind=kind,
-            digest=digest,
-            reported_at=now,
-        )
-    )
+    values = {
+        "task_id": task.id,
+        "case_id": task.case_id,
+        "worker_id": worker_id,
+        "lock_number": task.attempts,
+        "kind": kind,
+        "digest": digest,
+        "reported_at": now,
+    }
+    upsert(session, ExternalTaskReport, values, key=("task_id",))
 
 
 def answered_before(

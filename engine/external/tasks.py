@@ -20,7 +20,7 @@ from engine import clock
 from engine.errors import InvalidCommand, LockLost, NotFound
 from engine.external import reports
 from engine.runtime import commands
-from engine.runtime.history import SYSTEM, HistoryWriter
+from engine.runtime.history import SYSTEM, record_event
 from store.models import ExternalTask, Incident
 
 DEFAULT_RETRIES = 3
@@ -77,21 +77,19 @@ def fetch_and_lock(
 def claim(session: Session, task_id: str, version: int | None, *conditions, **values) -> ExternalTask | None:
     """Change a task only while it is at `version` (if given) and meets `conditions`.
 
-    One conditional UPDATE, checked by its row count: it returns the changed task, or
-    None when another transaction changed it first.
+    One conditional UPDATE that returns the changed row: the changed task, or None when
+    another transaction changed it first.
     """
     where = [ExternalTask.id == task_id, *conditions]
     if version is not None:
         where.append(ExternalTask.version == version)
-    changed = session.execute(
+    return session.scalars(
         update(ExternalTask)
         .where(*where)
         .values(version=ExternalTask.version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if changed.rowcount != 1:
-        return None
-    return session.get(ExternalTask, task_id, populate_existing=True)
+        .returning(ExternalTask)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
 
 
 def release_expired_locks(session: Session, now: datetime) -> int:
@@ -230,8 +228,15 @@ def retry_incident(session: Session, incident_id: int, retries: int, actor: str)
             lock_owner=None,
             lock_expires_at=None,
         )
-    HistoryWriter(session, incident.case_id, now).append(
-        "incident_retried", actor, incident.element_id, incident_id=incident_id, retries=retries
+    record_event(
+        session,
+        incident.case_id,
+        now,
+        "incident_retried",
+        actor,
+        incident.element_id,
+        incident_id=incident_id,
+        retries=retries,
     )
 
 
@@ -243,8 +248,15 @@ def set_retries(session: Session, task_id: str, retries: int, actor: str) -> Non
     if task is None:
         raise NotFound(f"no external task with id {task_id!r}")
     now = clock.now()
-    HistoryWriter(session, task.case_id, now).append(
-        "external_task_retries_set", actor, task.element_id, task_id=task.id, retries=retries
+    record_event(
+        session,
+        task.case_id,
+        now,
+        "external_task_retries_set",
+        actor,
+        task.element_id,
+        task_id=task.id,
+        retries=retries,
     )
     task.retries = retries
     if retries > 0 and task.status == "incident":
@@ -272,7 +284,10 @@ def _record_failure(session, task, actor, message, details, retries, now, retry_
     task.retries = max(left, 0)
     task.error_message, task.error_details = message, details
     task.lock_owner, task.lock_expires_at = None, None
-    HistoryWriter(session, task.case_id, now).append(
+    record_event(
+        session,
+        task.case_id,
+        now,
         "external_task_failed",
         actor,
         task.element_id,
@@ -306,8 +321,15 @@ def _raise_incident(session, task, message, now) -> None:
             created_at=now,
         )
     )
-    HistoryWriter(session, task.case_id, now).append(
-        "incident_raised", SYSTEM, task.element_id, task_id=task.id, message=message
+    record_event(
+        session,
+        task.case_id,
+        now,
+        "incident_raised",
+        SYSTEM,
+        task.element_id,
+        task_id=task.id,
+        message=message,
     )
 
 

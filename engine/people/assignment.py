@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import Conflict, NotFound
-from engine.runtime.history import HistoryWriter
+from engine.runtime.history import record_event
 from store.models import UserTask
 
 
@@ -59,8 +59,10 @@ def set_assignee(session: Session, task_id: str, assignee: str | None, actor: st
     task = _open_task(session, task_id)
     previous = task.assignee
     task.assignee = assignee
-    history = HistoryWriter(session, task.case_id, clock.now())
-    history.append(
+    record_event(
+        session,
+        task.case_id,
+        clock.now(),
         "user_task_assigned",
         actor,
         task.element_id,
@@ -81,6 +83,7 @@ def _open_task(session: Session, task_id: str) -> UserTask:
 
 
 def _record(session: Session, task: UserTask, kind: str, username: str, **data) -> None:
-    history = HistoryWriter(session, task.case_id, clock.now())
-    history.append(kind, f"user:{username}", task.element_id, task_id=task.id, **data)
+    record_event(
+        session, task.case_id, clock.now(), kind, f"user:{username}", task.element_id, task_id=task.id, **data
+    )
     session.flush()

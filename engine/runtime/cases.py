@@ -11,8 +11,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEv
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
@@ -20,11 +22,11 @@ from engine.errors import NotFound, ProcessError
 from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
 from engine.runtime.case_cache import CASES
 from engine.runtime.definitions import specs_of
-from engine.runtime.history import SYSTEM, HistoryWriter
-from engine.runtime.projections import reconcile
+from engine.runtime.history import GENESIS, SYSTEM, HistoryWriter, last_event_query
+from engine.runtime.projections import NOTHING, Waits, reconcile, waits_of
 from engine.runtime.serializer import dump_state, load_state
 from engine.runtime.state_summary import state_summary
-from store.models import Case, ProcessDefinition
+from store.models import Case, HistoryEvent, ProcessDefinition
 
 
 @dataclass
@@ -36,6 +38,8 @@ class OpenCase:
     workflow: BpmnWorkflow
     history: HistoryWriter
     now: datetime
+    saved_waits: Waits = NOTHING  # where the saved state waits: the projection rows that exist
+    settled_tasks: set[str] = field(default_factory=set)  # external tasks known to have no open incident
     completed_elements: list[str] = field(default_factory=list)
     thrown_signals: list[str] = field(default_factory=list)  # to hand on to the other cases
 
@@ -63,17 +67,21 @@ def new_case(session: Session, definition: ProcessDefinition, business_key, vari
     )
     session.add(row)
     CaseIdentity.attach(workflow, row.id, business_key)
-    history = HistoryWriter(session, row.id, now)
+    history = HistoryWriter(session, row.id, now, head=(0, GENESIS))
     workflow.called_processes = CalledProcesses(session, definition, history)
     return OpenCase(row, definition, workflow, history, now)
 
 
 def open_case(session: Session, case_id: str) -> OpenCase:
-    """Load case `case_id` for a command."""
-    row = session.get(Case, case_id)
-    if row is None:
+    """Load case `case_id` for a command: its row, its definition and its history's head in one query.
+
+    The state (the largest column) is read only when the cache holds no workflow at the
+    row's revision, and a definition's spec only when its parsed copy is not in memory.
+    """
+    found = session.execute(_CASE_QUERY, {"case_id": case_id}).first()
+    if found is None:
         raise NotFound(f"no case with id {case_id!r}")
-    definition = session.get(ProcessDefinition, row.definition_id)
+    row, definition, last_seq, last_hash = found
     spec, _ = specs_of(definition)
     workflow = CASES.take(row.id, row.revision)
     if workflow is None:
@@ -81,9 +89,36 @@ def open_case(session: Session, case_id: str) -> OpenCase:
         workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
     CaseIdentity.attach(workflow, row.id, row.business_key)
     now = clock.now()
-    history = HistoryWriter(session, row.id, now)
+    history = HistoryWriter(session, row.id, now, head=(last_seq or 0, last_hash or GENESIS))
     workflow.called_processes = CalledProcesses(session, definition, history)
-    return OpenCase(row, definition, workflow, history, now)
+    return OpenCase(row, definition, workflow, history, now, saved_waits=waits_of(workflow))
+
+
+def _case_query():
+    head = last_event_query(bindparam("case_id"))
+    return (
+        select(
+            Case,
+            ProcessDefinition,
+            head.with_only_columns(HistoryEvent.seq).scalar_subquery(),
+            head.with_only_columns(HistoryEvent.hash).scalar_subquery(),
+        )
+        .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
+        .where(Case.id == bindparam("case_id"))
+        .options(defer(Case.state), defer(ProcessDefinition.spec), defer(ProcessDefinition.source))
+    )
+
+
+_CASE_QUERY = _case_query()
+_CASES = Case.__table__
+# optimistic locking: the UPDATE holds only while the row is still at the revision read
+_SAVE_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"), _CASES.c.revision == bindparam("read_revision"))
+    .values(
+        {name: bindparam(f"new_{name}") for name in ("status", "state", "updated_at", "ended_at", "revision")}
+    )
+)
 
 
 def advance(case: OpenCase) -> None:
@@ -125,22 +160,46 @@ def next_revision(case: OpenCase) -> int:
 
 
 def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
-    """Store state, projections and history of the case, in the caller's transaction."""
+    """Store state, projections and history of the case, in the caller's transaction.
+
+    One flush writes the case row (checked against the revision read) and what else the
+    command added; the projections are then written by difference and the history in one
+    INSERT.
+    """
     for element_id in case.completed_elements:
         case.history.append("element_completed", actor, element_id)
     case.completed_elements.clear()
     row = case.row
-    # optimistic locking: the UPDATE holds only while the row is still at the revision read
-    row.revision = next_revision(case)
-    row.state = dump_state(case.workflow)
-    row.updated_at = case.now
+    values = {"revision": next_revision(case), "state": dump_state(case.workflow), "updated_at": case.now}
     if case.workflow.completed and row.status == "running":
-        row.status = "completed"
-        row.ended_at = case.now
+        values |= {"status": "completed", "ended_at": case.now}
         case.history.append("case_completed", SYSTEM)
-    reconcile(session, row.id, case.workflow, case.now)
-    session.flush()
+    _write_case(session, row, values)
+    case.saved_waits = reconcile(
+        session, row.id, case.workflow, case.now, case.saved_waits, frozenset(case.settled_tasks)
+    )
+    case.history.write()
     CASES.put_after_commit(session, row.id, case.workflow, row.revision)
+
+
+def _write_case(session: Session, row: Case, values: dict[str, Any]) -> None:
+    """Insert a new case row, or update a saved one while it is at the revision read; then flush."""
+    state = inspect(row)
+    if not state.persistent or state.modified:  # new, or changed outside the command (status, ...)
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.flush()
+        return
+    session.flush()  # what else the command added, in its one flush
+    current = {name: getattr(row, name) for name in ("status", "ended_at")} | values
+    changed = session.connection().execute(
+        _SAVE_CASE,
+        {"case_id": row.id, "read_revision": row.revision, **{f"new_{n}": v for n, v in current.items()}},
+    )
+    if changed.rowcount != 1:
+        raise StaleDataError(f"case {row.id} was saved by another command since revision {row.revision}")
+    for name, value in values.items():
+        set_committed_value(row, name, value)
 
 
 def cases_by_business_key(session: Session, business_key: str) -> list[Case]:

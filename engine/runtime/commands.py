@@ -73,7 +73,7 @@ def complete_user_task(
 
 def _claim_for_completion(session: Session, task_id: str, actor: str, username: str | None) -> UserTask:
     """Mark an open task as being completed by `actor`, if nobody else holds or completes it."""
-    claimed = session.execute(
+    claimed = session.scalars(
         update(UserTask)
         .where(
             UserTask.id == task_id,
@@ -82,13 +82,14 @@ def _claim_for_completion(session: Session, task_id: str, actor: str, username: 
             or_(UserTask.assignee.is_(None), UserTask.assignee == username),
         )
         .values(completed_by=actor)
-        .execution_options(synchronize_session=False)
-    )
+        .returning(UserTask)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
+    if claimed is not None:
+        return claimed
     row = session.get(UserTask, task_id, populate_existing=True)
     if row is None:
         raise NotFound(f"no user task with id {task_id!r}")
-    if claimed.rowcount == 1:
-        return row
     if row.status != "open" or row.completed_by is not None:
         raise Conflict(f"user task {task_id} is {row.status}, not open")
     raise Conflict(f"task {task_id} is claimed by {row.assignee}")
@@ -98,6 +99,7 @@ def complete_external_task(session: Session, task: ExternalTask, variables: Vari
     """Finish an external task with the variables its worker returned."""
     require_variables(variables)
     case, engine_task = _open_external(session, task)
+    case.settled_tasks.add(task.id)  # it was locked by its worker: a task with an incident is not
     case.history.append(
         "external_task_completed",
         actor,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import Conflict, InvalidCommand, NotFound
-from engine.runtime.history import HistoryWriter
+from engine.runtime.history import record_event
 from store.db import Store
 from store.models import Case, CaseDocument, HistoryEvent
 
@@ -65,8 +65,15 @@ def attach(session: Session, case_id: str, document: Received, actor: str) -> tu
     )
     session.add(attached)
     session.flush()
-    HistoryWriter(session, case_id, now).append(
-        "document_attached", actor, None, document=_summary(attached), details=document.details
+    record_event(
+        session,
+        case_id,
+        now,
+        "document_attached",
+        actor,
+        None,
+        document=_summary(attached),
+        details=document.details,
     )
     row.updated_at = now  # a concurrent command on the case conflicts
     session.flush()
@@ -94,8 +101,15 @@ def destroy(session: Session, case_id: str, idempotency_key: str, actor: str) ->
         document.destroyed_at = now
         document.destroyed_by = idempotency_key
     if kept or not _destroyed(session, case_id):
-        HistoryWriter(session, case_id, now).append(
-            DESTROYED, actor, None, idempotency_key=idempotency_key, documents=[_summary(d) for d in kept]
+        record_event(
+            session,
+            case_id,
+            now,
+            DESTROYED,
+            actor,
+            None,
+            idempotency_key=idempotency_key,
+            documents=[_summary(d) for d in kept],
         )
         row.updated_at = now
     session.flush()

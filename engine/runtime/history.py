@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine import clock, extensions
@@ -24,32 +24,57 @@ GENESIS = "0" * 64  # the prev_hash of a case's first event
 
 
 class HistoryWriter:
-    """Appends the events of one command to one case's history, in order, chained."""
+    """Collects the events of one command for one case, in order, chained; `write` stores them at once.
 
-    def __init__(self, session: Session, case_id: str, at: datetime) -> None:
+    A command's events go to the store in one INSERT when the case is saved. `head` is the
+    (seq, hash) of the case's last event when the caller read it already; otherwise it is read.
+    """
+
+    def __init__(
+        self, session: Session, case_id: str, at: datetime, head: tuple[int, str] | None = None
+    ) -> None:
         self.session = session
         self.case_id = case_id
         self.at = at
-        last_seq, last_hash = _last_event(session, case_id)
+        last_seq, last_hash = head if head is not None else last_event(session, case_id)
         self._next_seq = last_seq + 1
         self._prev_hash = last_hash
+        self._pending: list[dict[str, Any]] = []
 
     def append(self, kind: str, actor: str, element_id: str | None = None, **data: Any) -> None:
         """Add one event; `data` is stored as it came in, and chained to the event before."""
-        event = HistoryEvent(
-            case_id=self.case_id,
-            seq=self._next_seq,
-            at=self.at,
-            actor=actor,
-            kind=kind,
-            element_id=element_id,
-            data=_as_stored(data),
-            prev_hash=self._prev_hash,
-        )
-        event.hash = event_hash(event)
-        self.session.add(event)
+        event = {
+            "case_id": self.case_id,
+            "seq": self._next_seq,
+            "at": self.at,
+            "actor": actor,
+            "kind": kind,
+            "element_id": element_id,
+            "data": _as_stored(data),
+            "prev_hash": self._prev_hash,
+        }
+        event["hash"] = hashlib.sha256(_canonical_bytes(event)).hexdigest()
+        self._pending.append(event)
         self._next_seq += 1
-        self._prev_hash = event.hash
+        self._prev_hash = event["hash"]
+
+    def write(self) -> None:
+        """Store the events appended since the last write, in one statement."""
+        if self._pending:
+            self.session.connection().execute(_INSERT_EVENTS, self._pending)
+            self._pending = []
+
+
+_INSERT_EVENTS = insert(HistoryEvent.__table__)
+
+
+def record_event(
+    session: Session, case_id: str, at: datetime, kind: str, actor: str, element_id: str | None = None, **data
+) -> None:
+    """Append one event to a case's history and store it now (for acts outside a case's command)."""
+    writer = HistoryWriter(session, case_id, at)
+    writer.append(kind, actor, element_id, **data)
+    writer.write()
 
 
 def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
@@ -57,16 +82,22 @@ def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=str))
 
 
-def _last_event(session: Session, case_id: str) -> tuple[int, str]:
-    row = session.execute(
+def last_event(session: Session, case_id: str) -> tuple[int, str]:
+    """Return (seq, hash) of the case's last event; (0, GENESIS) before its first."""
+    row = session.execute(last_event_query(case_id)).first()
+    if row is None:
+        return 0, GENESIS
+    return row.seq, row.hash or GENESIS
+
+
+def last_event_query(case_id):
+    """Return the SELECT of (seq, hash) of the case's last event."""
+    return (
         select(HistoryEvent.seq, HistoryEvent.hash)
         .where(HistoryEvent.case_id == case_id)
         .order_by(HistoryEvent.seq.desc())
         .limit(1)
-    ).first()
-    if row is None:
-        return 0, GENESIS
-    return row.seq, row.hash or GENESIS
+    )
 
 
 def canonical_time(moment: datetime) -> str:
@@ -76,16 +107,15 @@ def canonical_time(moment: datetime) -> str:
 
 def canonical_json(event: HistoryEvent) -> bytes:
     """Return the bytes an event's hash is taken over: sorted keys, no whitespace, UTF-8."""
-    document = {
-        "case_id": event.case_id,
-        "seq": event.seq,
-        "at": canonical_time(event.at),
-        "actor": event.actor,
-        "kind": event.kind,
-        "element_id": event.element_id,
-        "data": event.data,
-        "prev_hash": event.prev_hash,
-    }
+    return _canonical_bytes({name: getattr(event, name) for name in _CHAINED})
+
+
+_CHAINED = ("case_id", "seq", "at", "actor", "kind", "element_id", "data", "prev_hash")
+
+
+def _canonical_bytes(event: dict[str, Any]) -> bytes:
+    document = {name: event[name] for name in _CHAINED}
+    document["at"] = canonical_time(document["at"])
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -15,38 +17,105 @@ from engine.runtime import waits
 from store.models import ExternalTask, Incident, MessageSubscription, Timer, UserTask
 
 
-def reconcile(session: Session, case_id: str, workflow, now: datetime) -> None:
-    """Make the projection rows of `case_id` match where its workflow waits now (the caller flushes)."""
+@dataclass(frozen=True)
+class Waits:
+    """Where a case waits, as its projection rows show it: the ids of each kind of row."""
+
+    user_tasks: frozenset[str] = frozenset()
+    external_tasks: frozenset[str] = frozenset()
+    timers: Mapping[str, datetime] = field(default_factory=dict)  # wait id -> due at
+    subscriptions: frozenset[str] = frozenset()
+    stuck: frozenset[str] = frozenset()  # element ids
+
+
+NOTHING = Waits()  # a new case's projection
+
+# built once: the rows are written with Core statements on the command's connection
+_USER_TASK, _EXTERNAL_TASK = UserTask.__table__, ExternalTask.__table__
+_INSERT_USER_TASKS = insert(_USER_TASK)
+_CLOSE_USER_TASKS = (
+    update(_USER_TASK)
+    .where(_USER_TASK.c.id.in_(bindparam("ids", expanding=True)), _USER_TASK.c.status == "open")
+    .values(status=bindparam("closed"), completed_at=bindparam("at"))
+)
+_INSERT_EXTERNAL_TASKS = insert(_EXTERNAL_TASK)
+_DELETE_EXTERNAL_TASKS = delete(_EXTERNAL_TASK).where(
+    _EXTERNAL_TASK.c.id.in_(bindparam("ids", expanding=True))
+)
+_RESOLVE_TASK_INCIDENTS = (
+    update(Incident.__table__)
+    .where(
+        Incident.__table__.c.external_task_id.in_(bindparam("ids", expanding=True)),
+        Incident.__table__.c.resolved_at.is_(None),
+    )
+    .values(resolved_at=bindparam("at"), resolved_by="system: the task ended")
+)
+_INSERT_SUBSCRIPTIONS = insert(MessageSubscription.__table__)
+_DELETE_SUBSCRIPTIONS = delete(MessageSubscription.__table__).where(
+    MessageSubscription.__table__.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def waits_of(workflow) -> Waits:
+    """Return where `workflow` waits, in the terms of its projection rows."""
+    subscriptions = [m.task_id for m in waits.waiting_messages(workflow)]
+    subscriptions += [s.task_id for s in waits.waiting_signals(workflow)]
+    return Waits(
+        user_tasks=frozenset(str(t.id) for t in waits.ready_user_tasks(workflow)),
+        external_tasks=frozenset(str(t.id) for t in waits.started_external_tasks(workflow)),
+        timers={t.task_id: t.due_at for t in waits.waiting_timers(workflow)},
+        subscriptions=frozenset(subscriptions),
+        stuck=frozenset(t.task_spec.bpmn_id for t in waits.stuck_tasks(workflow)),
+    )
+
+
+def reconcile(
+    session: Session,
+    case_id: str,
+    workflow,
+    now: datetime,
+    before: Waits,
+    settled: frozenset[str] = frozenset(),
+) -> Waits:
+    """Write the difference between where the case waited (`before`) and where it waits now.
+
+    The rows of a case are written only by this function, from the case's saved state, so
+    the state a command loaded says which rows exist: only what changed is inserted,
+    updated or deleted. `settled` names external tasks known to have no open incident.
+    Returns where the case waits now (the caller has flushed the case row).
+    """
     with session.no_autoflush:
-        _reconcile_user_tasks(session, case_id, workflow, now)
-        _reconcile_external_tasks(session, case_id, workflow, now)
-        _reconcile_timers(session, case_id, workflow, now)
-        _reconcile_messages(session, case_id, workflow)
-        _reconcile_stuck(session, case_id, workflow, now)
+        after = waits_of(workflow)
+        _user_tasks(session, case_id, workflow, now, before.user_tasks, after.user_tasks)
+        _external_tasks(session, case_id, workflow, now, before.external_tasks, after.external_tasks, settled)
+        _timers(session, case_id, workflow, now, before.timers, after.timers)
+        _subscriptions(session, case_id, workflow, before.subscriptions, after.subscriptions)
+        _stuck(session, case_id, workflow, now, before.stuck, after.stuck)
+    return after
 
 
-def _reconcile_user_tasks(session, case_id, workflow, now) -> None:
-    wanted = {str(t.id): t for t in waits.ready_user_tasks(workflow)}
-    open_rows = {
-        row.id: row
-        for row in session.scalars(
-            select(UserTask).where(UserTask.case_id == case_id, UserTask.status == "open")
-        )
-    }
-    for task_id, task in wanted.items():
-        if task_id not in open_rows:
-            session.add(_user_task_row(case_id, workflow, task, now))
-    for task_id, row in open_rows.items():
-        if task_id not in wanted:
-            done = waits.find_task(workflow, task_id)
-            finished = done is not None and done.has_state(TaskState.COMPLETED)
-            row.status = "completed" if finished else "cancelled"
-            row.completed_at = now
+def _user_tasks(session, case_id, workflow, now, before: frozenset[str], after: frozenset[str]) -> None:
+    if after - before:
+        rows = [
+            _user_task_row(case_id, workflow, waits.find_task(workflow, i), now)
+            for i in sorted(after - before)
+        ]
+        session.connection().execute(_INSERT_USER_TASKS, rows)
+    gone = before - after
+    completed = {i for i in gone if _completed(workflow, i)}
+    for ids, status in ((completed, "completed"), (gone - completed, "cancelled")):
+        if ids:
+            session.connection().execute(_CLOSE_USER_TASKS, {"ids": list(ids), "closed": status, "at": now})
 
 
-def _user_task_row(case_id, workflow, task, now) -> UserTask:
+def _completed(workflow, task_id: str) -> bool:
+    done = waits.find_task(workflow, task_id)
+    return done is not None and done.has_state(TaskState.COMPLETED)
+
+
+def _user_task_row(case_id, workflow, task, now) -> dict:
     camunda = task.task_spec.extensions.get("camunda", {})
-    return UserTask(
+    return dict(
         id=str(task.id),
         case_id=case_id,
         element_id=task.task_spec.bpmn_id,
@@ -58,6 +127,8 @@ def _user_task_row(case_id, workflow, task, now) -> UserTask:
         form_key=camunda.get("formKey"),
         due_at=_due_at(workflow, task, camunda.get("dueDate")),
         created_at=now,
+        completed_at=None,
+        completed_by=None,
     )
 
 
@@ -102,31 +173,31 @@ def _due_at(workflow, task, expression: str | None) -> datetime | None:
         raise ProcessError(f"{element}: the due date {value!r} is not a date and time", element) from error
 
 
-def _reconcile_external_tasks(session, case_id, workflow, now) -> None:
-    wanted = {str(t.id): t for t in waits.started_external_tasks(workflow)}
-    existing = set(session.scalars(select(ExternalTask.id).where(ExternalTask.case_id == case_id)))
-    for task_id, task in wanted.items():
-        if task_id not in existing:
-            session.add(
-                ExternalTask(
-                    id=task_id,
-                    case_id=case_id,
-                    element_id=task.task_spec.bpmn_id,
-                    topic=_topic(workflow, task),
-                    status="available",
-                    available_at=now,
-                    attempts=0,
-                    created_at=now,
-                )
-            )
-    gone = existing - set(wanted)
+def _external_tasks(session, case_id, workflow, now, before, after, settled) -> None:
+    if after - before:
+        rows = [
+            _external_task_row(case_id, workflow, waits.find_task(workflow, i), now)
+            for i in sorted(after - before)
+        ]
+        session.connection().execute(_INSERT_EXTERNAL_TASKS, rows)
+    gone = before - after
     if gone:
-        session.execute(delete(ExternalTask).where(ExternalTask.id.in_(gone)))
-        for incident in session.scalars(
-            select(Incident).where(Incident.external_task_id.in_(gone), Incident.resolved_at.is_(None))
-        ):
-            incident.resolved_at = now
-            incident.resolved_by = "system: the task ended"
+        session.connection().execute(_DELETE_EXTERNAL_TASKS, {"ids": list(gone)})
+    if gone - settled:
+        session.connection().execute(_RESOLVE_TASK_INCIDENTS, {"ids": list(gone - settled), "at": now})
+
+
+def _external_task_row(case_id, workflow, task, now) -> dict:
+    return dict(
+        id=str(task.id),
+        case_id=case_id,
+        element_id=task.task_spec.bpmn_id,
+        topic=_topic(workflow, task),
+        status="available",
+        available_at=now,
+        attempts=0,
+        created_at=now,
+    )
 
 
 def _topic(workflow, task) -> str:
@@ -139,82 +210,79 @@ def _topic(workflow, task) -> str:
     return topic
 
 
-def _reconcile_timers(session, case_id, workflow, now) -> None:
-    wanted = {t.task_id: t for t in waits.waiting_timers(workflow)}
-    waiting_rows = {
-        row.id: row
-        for row in session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.status == "waiting"))
-    }
-    for task_id, timer in wanted.items():
-        if task_id not in waiting_rows:
-            session.add(
-                Timer(
-                    id=task_id,
-                    case_id=case_id,
-                    element_id=timer.element_id,
-                    due_at=timer.due_at,
-                    status="waiting",
-                )
+def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) -> None:
+    new = [
+        dict(id=i, case_id=case_id, element_id=_timer_element(workflow, i), due_at=due, status="waiting")
+        for i, due in sorted(after.items())
+        if i not in before
+    ]
+    if new:
+        session.connection().execute(insert(Timer.__table__), new)
+    for task_id, due_at in after.items():
+        if task_id in before and before[task_id] != due_at:  # a cycle's next time
+            session.execute(
+                update(Timer)
+                .where(Timer.id == task_id, Timer.status == "waiting")
+                .values(due_at=due_at, version=Timer.version + 1)
             )
-        elif clock.as_utc(waiting_rows[task_id].due_at) != timer.due_at:
-            waiting_rows[task_id].due_at = timer.due_at
-    for task_id, row in waiting_rows.items():
-        if task_id not in wanted:
-            fired = waits.wait_fired(workflow, task_id)
-            row.status = "fired" if fired else "cancelled"
-            row.fired_at = now if fired else None
+    gone = set(before) - set(after)
+    fired = {i for i in gone if waits.wait_fired(workflow, i)}
+    for ids, values in (
+        (fired, {"status": "fired", "fired_at": now}),
+        (gone - fired, {"status": "cancelled"}),
+    ):
+        if ids:
+            session.execute(
+                update(Timer).where(Timer.id.in_(ids), Timer.status == "waiting").values(**values)
+            )
 
 
-def _reconcile_messages(session, case_id, workflow) -> None:
-    wanted = {m.task_id: ("message", m) for m in waits.waiting_messages(workflow)}
-    wanted |= {s.task_id: ("signal", s) for s in waits.waiting_signals(workflow)}
-    existing = set(
-        session.scalars(select(MessageSubscription.id).where(MessageSubscription.case_id == case_id))
-    )
-    for task_id, (kind, wait) in wanted.items():
-        if task_id not in existing:
-            session.add(
-                MessageSubscription(
-                    id=task_id,
-                    case_id=case_id,
-                    element_id=wait.element_id,
-                    message_name=wait.message_name,
-                    kind=kind,
-                )
+def _timer_element(workflow, wait_id: str) -> str:
+    return next(t.element_id for t in waits.waiting_timers(workflow) if t.task_id == wait_id)
+
+
+def _subscriptions(session, case_id, workflow, before: frozenset[str], after: frozenset[str]) -> None:
+    if after - before:
+        wanted = {m.task_id: ("message", m) for m in waits.waiting_messages(workflow)}
+        wanted |= {s.task_id: ("signal", s) for s in waits.waiting_signals(workflow)}
+        rows = [
+            dict(
+                id=i,
+                case_id=case_id,
+                element_id=wanted[i][1].element_id,
+                message_name=wanted[i][1].message_name,
+                kind=wanted[i][0],
             )
-    gone = existing - set(wanted)
-    if gone:
-        session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(gone)))
+            for i in sorted(after - before)
+        ]
+        session.connection().execute(_INSERT_SUBSCRIPTIONS, rows)
+    if before - after:
+        session.connection().execute(_DELETE_SUBSCRIPTIONS, {"ids": list(before - after)})
 
 
 STUCK = "unsupportedElement"
 
 
-def _reconcile_stuck(session, case_id, workflow, now) -> None:
+def _stuck(session, case_id, workflow, now, before: frozenset[str], after: frozenset[str]) -> None:
     """Raise an incident for each element the case stands still on; resolve it once the case moved."""
-    stuck = {t.task_spec.bpmn_id: t for t in waits.stuck_tasks(workflow)}
-    open_rows = {
-        row.element_id: row
-        for row in session.scalars(
-            select(Incident).where(
-                Incident.case_id == case_id, Incident.kind == STUCK, Incident.resolved_at.is_(None)
+    if after - before:
+        stuck = {t.task_spec.bpmn_id: t for t in waits.stuck_tasks(workflow)}
+        rows = [
+            dict(case_id=case_id, element_id=e, kind=STUCK, message=_stuck_message(stuck[e]), created_at=now)
+            for e in sorted(after - before)
+        ]
+        session.connection().execute(insert(Incident.__table__), rows)
+    if before - after:
+        session.execute(
+            update(Incident)
+            .where(
+                Incident.case_id == case_id,
+                Incident.kind == STUCK,
+                Incident.element_id.in_(before - after),
+                Incident.resolved_at.is_(None),
             )
+            .values(resolved_at=now, resolved_by="system: the case moved on")
         )
-    }
-    for element_id, task in stuck.items():
-        if element_id not in open_rows:
-            session.add(
-                Incident(
-                    case_id=case_id,
-                    element_id=element_id,
-                    kind=STUCK,
-                    message=_stuck_message(task),
-                    created_at=now,
-                )
-            )
-    for element_id, row in open_rows.items():
-        if element_id not in stuck:
-            row.resolved_at, row.resolved_by = now, "system: the case moved on"
 
 
 def _stuck_message(task) -> str:
