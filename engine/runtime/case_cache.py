@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import event
@@ -24,19 +25,21 @@ class CaseCache:
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self.capacity = capacity
-        self._entries: OrderedDict[str, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[int, BpmnWorkflow, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, case_id: str, revision: int) -> BpmnWorkflow | None:
-        """Remove and return the workflow of `case_id` at `revision`, or None."""
+    def take(self, case_id: str, revision: int) -> tuple[BpmnWorkflow, Any] | None:
+        """Remove and return (workflow, what was kept with it) of `case_id` at `revision`, or None."""
         with self._lock:
             entry = self._entries.pop(case_id, None)
         if entry is None or entry[0] != revision:
             return None
-        return entry[1]
+        return entry[1], entry[2]
 
-    def put_after_commit(self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int) -> None:
-        """Keep `workflow` at `revision` once `session` commits; any rollback in between forgets it."""
+    def put_after_commit(
+        self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int, kept: Any = None
+    ) -> None:
+        """Keep `workflow` at `revision`, and `kept` with it, once `session` commits; a rollback forgets."""
         rolled_back = []
 
         def forget(_session, _previous) -> None:
@@ -46,7 +49,7 @@ class CaseCache:
             if rolled_back:
                 return
             with self._lock:
-                self._entries[case_id] = (revision, workflow)
+                self._entries[case_id] = (revision, workflow, kept)
                 self._entries.move_to_end(case_id)
                 while len(self._entries) > self.capacity:
                     self._entries.popitem(last=False)

@@ -83,15 +83,18 @@ def open_case(session: Session, case_id: str) -> OpenCase:
         raise NotFound(f"no case with id {case_id!r}")
     row, definition, last_seq, last_hash = found
     spec, _ = specs_of(definition)
-    workflow = CASES.take(row.id, row.revision)
-    if workflow is None:
+    cached = CASES.take(row.id, row.revision)
+    if cached is None:
         subprocess_specs = specs_for_state(session, definition, row.state)
         workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
+        saved_waits = waits_of(workflow)
+    else:
+        workflow, saved_waits = cached
     CaseIdentity.attach(workflow, row.id, row.business_key)
     now = clock.now()
     history = HistoryWriter(session, row.id, now, head=(last_seq or 0, last_hash or GENESIS))
     workflow.called_processes = CalledProcesses(session, definition, history)
-    return OpenCase(row, definition, workflow, history, now, saved_waits=waits_of(workflow))
+    return OpenCase(row, definition, workflow, history, now, saved_waits=saved_waits)
 
 
 def _case_query():
@@ -179,7 +182,7 @@ def save(session: Session, case: OpenCase, actor: str = SYSTEM) -> None:
         session, row.id, case.workflow, case.now, case.saved_waits, frozenset(case.settled_tasks)
     )
     case.history.write()
-    CASES.put_after_commit(session, row.id, case.workflow, row.revision)
+    CASES.put_after_commit(session, row.id, case.workflow, row.revision, case.saved_waits)
 
 
 def _write_case(session: Session, row: Case, values: dict[str, Any]) -> None:
