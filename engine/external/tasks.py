@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -34,9 +34,9 @@ def fetch_and_lock(
 ) -> list[ExternalTask]:
     """Lock up to `max_tasks` available tasks of `topics` for `worker_id`.
 
-    Each task is claimed with a conditional UPDATE on its version, so that of two
-    callers at the same moment only one gets it, on every database; a task another
-    caller claimed first is skipped and the next one looked for.
+    The tasks are claimed with one conditional UPDATE, so that of two callers at the
+    same moment only one gets each task, on every database; when another caller got
+    all of those chosen first, the next ones are looked for.
     """
     if not worker_id or not topics or max_tasks < 1 or lock_duration <= timedelta(0):
         raise InvalidCommand("fetch-and-lock needs a worker id, topics, max tasks >= 1 and a lock duration")
@@ -44,34 +44,53 @@ def fetch_and_lock(
     release_expired_locks(session, now)
     locked: list[ExternalTask] = []
     for _ in range(CLAIM_ROUNDS):
-        candidates = session.execute(
-            select(ExternalTask.id, ExternalTask.version)
-            .where(
-                ExternalTask.topic.in_(topics),
-                ExternalTask.status == "available",
-                ExternalTask.available_at <= now,
-            )
-            .order_by(ExternalTask.created_at, ExternalTask.id)
-            .limit(max_tasks - len(locked))
-            .with_for_update(skip_locked=True)  # PostgreSQL only: fewer lost claims, not correctness
+        claimed = session.scalars(
+            _LOCK_AVAILABLE,
+            {
+                "topics": list(topics),
+                "now": now,
+                "room": max_tasks - len(locked),
+                "owner": worker_id,
+                "expires": now + lock_duration,
+            },
         ).all()
-        claimed = [
-            claim(
-                session,
-                task_id,
-                version,
-                ExternalTask.status == "available",
-                status="locked",
-                lock_owner=worker_id,
-                lock_expires_at=now + lock_duration,
-                attempts=ExternalTask.attempts + 1,
-            )
-            for task_id, version in candidates
-        ]
-        locked.extend(task for task in claimed if task is not None)
-        if None not in claimed or len(locked) >= max_tasks:
+        locked.extend(claimed)
+        if not claimed or len(locked) >= max_tasks:
             break
-    return locked
+    return sorted(locked, key=lambda task: (task.created_at, task.id))
+
+
+def _lock_available():
+    """Build the one UPDATE that locks up to `room` available tasks of `topics` and returns them.
+
+    The tasks are chosen and locked in one statement: on PostgreSQL the chosen rows are
+    locked (SKIP LOCKED, so two callers choose different ones) and the UPDATE checks again
+    that each is still available; SQLite runs one writer at a time.
+    """
+    available = (ExternalTask.status == "available", ExternalTask.available_at <= bindparam("now"))
+    chosen = (
+        select(ExternalTask.id)
+        .where(ExternalTask.topic.in_(bindparam("topics", expanding=True)), *available)
+        .order_by(ExternalTask.created_at, ExternalTask.id)
+        .limit(bindparam("room"))
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(ExternalTask)
+        .where(ExternalTask.id.in_(chosen.scalar_subquery()), *available)
+        .values(
+            version=ExternalTask.version + 1,
+            status="locked",
+            lock_owner=bindparam("owner"),
+            lock_expires_at=bindparam("expires"),
+            attempts=ExternalTask.attempts + 1,
+        )
+        .returning(ExternalTask)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+
+
+_LOCK_AVAILABLE = _lock_available()
 
 
 def claim(session: Session, task_id: str, version: int | None, *conditions, **values) -> ExternalTask | None:

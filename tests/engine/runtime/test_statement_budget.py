@@ -22,8 +22,8 @@ from tests.engine.sample import LOCK
 BUDGET = {
     # the newest definition; the case, its label, its external task, its history (one INSERT)
     "start a case": 5,
-    # expired locks, the candidates, the claim that returns the task
-    "fetch and lock": 3,
+    # expired locks; the one UPDATE that chooses, locks and returns the tasks
+    "fetch and lock": 2,
     # claim, report, the case with its history's head; the case row, user task, task gone, timer, history
     "complete an external task": 8,
     # claim, the case; the case row, task closed, timer cancelled, subscription, history
