@@ -364,6 +364,6 @@ def task_variables(session: Session, task: ExternalTask) -> dict[str, Any]:
     """Return the case variables visible to an external task."""
     from engine.runtime import cases, waits
 
-    case = cases.open_case(session, task.case_id)
+    case = cases.read_case(session, task.case_id)
     engine_task = waits.find_task(case.workflow, task.id)
     return dict(engine_task.data) if engine_task is not None else {}

@@ -83,7 +83,7 @@ class CaseView:
 
 def view_case(session: Session, case_id: str) -> CaseView:
     """Return the case page's view of case `case_id`; NotFound if there is none."""
-    opened = cases.open_case(session, case_id)
+    opened = cases.read_case(session, case_id)
     definition = opened.definition
     variables = cases.case_variables(opened.workflow)
     finished = set(

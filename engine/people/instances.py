@@ -129,7 +129,7 @@ def find_instances(
 
 
 def _holds(session: Session, case: Case, conditions) -> bool:
-    variables = cases.case_variables(cases.open_case(session, case.id).workflow)
+    variables = cases.case_variables(cases.read_case(session, case.id).workflow)
     return all(condition.holds(variables) for condition in conditions)
 
 

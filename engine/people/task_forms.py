@@ -78,7 +78,7 @@ def describe_task(session: Session, task_id: str) -> TaskForm:
     row = session.get(UserTask, task_id)
     if row is None:
         raise NotFound(f"no user task with id {task_id!r}")
-    case = cases.open_case(session, row.case_id)
+    case = cases.read_case(session, row.case_id)
     engine_task = waits.find_task(case.workflow, task_id)
     if engine_task is None:
         raise Conflict(f"user task {task_id} is no longer in its case")

@@ -57,6 +57,23 @@ class CaseCache:
         event.listen(session, "after_soft_rollback", forget)
         event.listen(session, "after_commit", keep, once=True)
 
+    def give_back_after_commit(
+        self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int, kept: Any = None
+    ) -> None:
+        """Return a workflow that was only read once `session` commits, unless the case has an entry by then.
+
+        A command that saved the case meanwhile put its own, newer entry, which stays.
+        """
+
+        def keep(_session) -> None:
+            with self._lock:
+                if case_id not in self._entries:
+                    self._entries[case_id] = (revision, workflow, kept)
+                    while len(self._entries) > self.capacity:
+                        self._entries.popitem(last=False)
+
+        event.listen(session, "after_commit", keep, once=True)
+
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:

@@ -97,6 +97,23 @@ def open_case(session: Session, case_id: str) -> OpenCase:
     return OpenCase(row, definition, workflow, history, now, saved_waits=saved_waits)
 
 
+READ_CASES = "licflow_read_cases"  # session.info: the cases read (not changed) in this transaction
+
+
+def read_case(session: Session, case_id: str) -> OpenCase:
+    """Load case `case_id` to read it, not to change it: its workflow goes back to the cache after commit.
+
+    A case read twice in one transaction is loaded once. Nothing may change the workflow
+    read: a command opens the case with `open_case`.
+    """
+    read = session.info.setdefault(READ_CASES, {})
+    if case_id in read:
+        return read[case_id]
+    case = read[case_id] = open_case(session, case_id)
+    CASES.give_back_after_commit(session, case.id, case.workflow, case.row.revision, case.saved_waits)
+    return case
+
+
 def _case_query():
     head = last_event_query(bindparam("case_id"))
     return (

@@ -115,7 +115,7 @@ def _view(session: Session, row: PortalApplication) -> ApplicationView:
 
 def case_variables(session: Session, case_id: str) -> dict[str, Any]:
     """Return the variables of case `case_id`."""
-    return cases.case_variables(cases.open_case(session, case_id).workflow)
+    return cases.case_variables(cases.read_case(session, case_id).workflow)
 
 
 def _in_almaty(moment: str | None) -> str | None:

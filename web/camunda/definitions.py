@@ -126,7 +126,7 @@ def start(definition_id: str | None = None, key: str | None = None):
         found = _one(session, definition_id, key)
     case_id = _orchestrator().start_case_of(found.id, business_key, variables, caller().actor)
     with _orchestrator().transaction() as session:
-        opened = cases.open_case(session, case_id)
+        opened = cases.read_case(session, case_id)
         answer = instance_json(opened.row, found)
         if params.boolean_field(body, "withVariablesInReturn"):
             answer["variables"] = to_typed(cases.case_variables(opened.workflow))

@@ -89,7 +89,7 @@ def _variables() -> list[dict]:
         for record in logs.case_records(session):
             if wanted and record.case.id not in wanted:
                 continue
-            values = cases.case_variables(cases.open_case(session, record.case.id).workflow)
+            values = cases.case_variables(cases.read_case(session, record.case.id).workflow)
             for variable, value in sorted(values.items()):
                 if name is None or variable == name:
                     found.append(_variable_json(record, variable, value))

@@ -90,7 +90,7 @@ def _find(window: params.Window):
 
 
 def _running(session, case_id: str):
-    opened = cases.open_case(session, case_id)
+    opened = cases.read_case(session, case_id)
     if opened.row.status != "running":
         raise NotFound(f"Process instance with id {case_id} does not exist")
     return opened

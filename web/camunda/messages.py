@@ -69,7 +69,7 @@ def correlate():
 
 def _result(orchestrator, case_id: str, with_variables: bool) -> dict:
     with orchestrator.transaction() as session:
-        opened = cases.open_case(session, case_id)
+        opened = cases.read_case(session, case_id)
         result = {
             "resultType": "Execution",
             "execution": {

@@ -113,7 +113,7 @@ def _visible(task_id: str, permission=READ_TASK):
     who = caller()
     with _orchestrator().transaction() as session:
         form = describe_task(session, task_id)
-        opened = cases.open_case(session, form.task.case_id)
+        opened = cases.read_case(session, form.task.case_id)
     if not who.sees_every_task and not assignment.may_work_on(form.task, who.name, who.roles):
         raise Forbidden(who, permission, task_id)
     return form, opened.definition
@@ -190,7 +190,7 @@ def _complete(task_id: str):
     if not params.boolean_field(body, "withVariablesInReturn"):
         return "", 204
     with _orchestrator().transaction() as session:
-        return jsonify(to_typed(cases.case_variables(cases.open_case(session, case_id).workflow)))
+        return jsonify(to_typed(cases.case_variables(cases.read_case(session, case_id).workflow)))
 
 
 @route("GET", "/task/{task_id}/form", READ_TASK)
