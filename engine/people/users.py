@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -71,9 +76,51 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_unknown_user_hash(), password)  # as slow as a known name: no timing tell
         return None
-    if not user.active or not check_password_hash(user.password_hash, password):
+    if not user.active:
         return None
+    if CHECKED.holds(username, password, user.password_hash):
+        return user
+    if not check_password_hash(user.password_hash, password):
+        return None
+    CHECKED.remember(username, password, user.password_hash)
     return user
+
+
+class CheckedPasswords:
+    """Passwords this process checked against a stored hash, so a client's next request skips the slow hash.
+
+    An API client sends HTTP Basic with every request; each check of a salted hash costs
+    tens of milliseconds. What is kept is a keyed digest of (name, password) under a key
+    made when the process starts, never the password, with the stored hash it matched:
+    a changed password (a new hash) or a deactivated user is checked again, and only
+    passwords that matched are kept.
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.capacity = capacity
+        self._key = secrets.token_bytes(32)
+        self._matched: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _digest(self, username: str, password: str) -> bytes:
+        message = username.encode("utf-8") + b"\0" + password.encode("utf-8")
+        return hmac.new(self._key, message, hashlib.sha256).digest()
+
+    def holds(self, username: str, password: str, password_hash: str) -> bool:
+        """Tell whether this password matched `password_hash` when this process checked it."""
+        with self._lock:
+            matched = self._matched.get(self._digest(username, password))
+        return matched is not None and hmac.compare_digest(matched, password_hash)
+
+    def remember(self, username: str, password: str, password_hash: str) -> None:
+        """Keep that this password matched `password_hash`."""
+        with self._lock:
+            self._matched[self._digest(username, password)] = password_hash
+            while len(self._matched) > self.capacity:
+                self._matched.popitem(last=False)
+
+
+CHECKED = CheckedPasswords()
 
 
 @lru_cache(maxsize=1)
