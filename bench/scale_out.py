@@ -50,10 +50,12 @@ def _environment(database_url: str, bpmn_dir: Path) -> dict[str, str]:
     }
 
 
-def _serve(env: dict[str, str], processes: int, port: int, log: Path) -> subprocess.Popen:
+def _serve(
+    env: dict[str, str], processes: int, port: int, log: Path, workers: tuple[str, ...] = NO_WORKERS
+) -> subprocess.Popen:
     with open(log, "wb") as out:
         server = subprocess.Popen(
-            [LICFLOW, "serve", "--processes", str(processes), "--port", str(port), *NO_WORKERS],
+            [LICFLOW, "serve", "--processes", str(processes), "--port", str(port), *workers],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -4,21 +4,29 @@ The diagram (`bench/diagrams/throughput.bpmn`, written as Camunda Modeler saves 
 script tasks, two external tasks, a user task and an exclusive split. "raw" runs it with
 SpiffWorkflow in memory, with licflow's parser and script engine, completing the external and
 user tasks by hand; the engine's Python API runs the same instances durably (one transaction a
-command, state, projections and history together). Ratios are instances/s against raw.
+command, state, projections and history together); "HTTP" runs them through /engine-rest of a
+real `licflow serve` (gunicorn, one web process per core) with 4 client threads, each instance
+being start, lock and complete the check, complete the review, lock and complete the notice.
+Ratios are instances/s against raw, measured in the same run.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from bench.databases import scratch_databases
+from bench.scale_out import TOKEN_FILE, _environment, _free_port, _serve
 from engine.dialect.expressions import shared_script_engine
 from engine.dialect.parser import ExternalServiceTask, parse_documents
 from engine.orchestrator import Orchestrator
@@ -29,6 +37,33 @@ from store.migrate import upgrade
 DIAGRAM = Path(__file__).parent / "diagrams" / "throughput.bpmn"
 INSTANCES = int(os.environ.get("LICFLOW_BENCH_INSTANCES", "200"))
 LOCK = timedelta(minutes=5)
+HTTP_CLIENTS = 4
+WORKERS = ("--workers", "bench.throughput_workers", "--no-workers")  # the clients do the tasks
+
+
+def rate_of(clients: int, per_client: int, run_one) -> float:
+    """Run `per_client` instances on each of `clients` threads; return instances/s over all."""
+    barrier = threading.Barrier(clients + 1)
+    failures: list[BaseException] = []
+
+    def client(number: int) -> None:
+        barrier.wait()
+        try:
+            for instance in range(per_client):
+                run_one(number, instance)
+        except BaseException as error:  # reported after the run: a server error fails the benchmark
+            failures.append(error)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return clients * per_client / (time.perf_counter() - started)
 
 
 def raw_instances_per_second(instances: int) -> float:
@@ -74,18 +109,70 @@ def _complete_external(orchestrator: Orchestrator, topic: str) -> None:
     orchestrator.complete_external_task(task.id, "bench", {})
 
 
+def http_instance(http: httpx.Client, worker: str, number: int) -> None:
+    """Run one instance through /engine-rest, as a Camunda client would."""
+    body = {
+        "businessKey": f"H-{worker}-{number}",
+        "variables": {"amount": {"value": number, "type": "Integer"}},
+    }
+    case_id = http.post("/process-definition/key/throughput/start", json=body).raise_for_status().json()["id"]
+    _complete_over_http(http, worker, case_id, "bench.check")
+    (task,) = http.get("/task", params={"processInstanceId": case_id}).raise_for_status().json()
+    approved = {"variables": {"approved": {"value": True, "type": "Boolean"}}}
+    http.post(f"/task/{task['id']}/complete", json=approved).raise_for_status()
+    _complete_over_http(http, worker, case_id, "bench.notify")
+
+
+def _complete_over_http(http: httpx.Client, worker: str, case_id: str, topic: str) -> None:
+    query = {"processInstanceId": case_id, "topicName": topic}
+    (task,) = http.get("/external-task", params=query).raise_for_status().json()
+    lock = {"workerId": worker, "lockDuration": 60000}
+    http.post(f"/external-task/{task['id']}/lock", json=lock).raise_for_status()
+    http.post(f"/external-task/{task['id']}/complete", json={"workerId": worker}).raise_for_status()
+
+
+def http_instances_per_second(url: str, instances: int) -> float:
+    """Serve the database with `licflow serve` and run the instances from HTTP_CLIENTS threads."""
+    scratch = Path(tempfile.mkdtemp(prefix="licflow-throughput-"))
+    (scratch / "bpmn").mkdir()
+    shutil.copy(DIAGRAM, scratch / "bpmn" / DIAGRAM.name)
+    env = _environment(url, scratch / "bpmn")
+    port = _free_port()
+    server = _serve(env, os.cpu_count() or 1, port, scratch / "serve.log", WORKERS)
+    try:
+        token = TOKEN_FILE.read_text().strip()
+        base = f"http://127.0.0.1:{port}/engine-rest"
+        clients = [
+            httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+            for _ in range(HTTP_CLIENTS)
+        ]
+        per_client = max(instances // HTTP_CLIENTS, 1)
+        try:
+            rate = rate_of(HTTP_CLIENTS, per_client, lambda n, i: http_instance(clients[n], f"w{n}", i))
+        finally:
+            for client in clients:
+                client.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        shutil.rmtree(scratch, ignore_errors=True)
+    return rate
+
+
 def main() -> None:
     print(f"durable throughput, {INSTANCES} instances of a 12-element diagram (instances/s; ratio to raw)")
     raw = raw_instances_per_second(INSTANCES)
-    print(f"{'run':<32} {'instances/s':>12} {'ratio':>7}")
-    print(f"{'raw SpiffWorkflow, in memory':<32} {raw:12.1f} {1.0:7.2f}")
+    print(f"{'run':<36} {'instances/s':>12} {'ratio':>7}")
+    print(f"{'raw SpiffWorkflow, in memory':<36} {raw:12.1f} {1.0:7.2f}")
     for label, url in scratch_databases():
         upgrade(url)
         store = Store(url)
         print(f"  ... {label}: running", file=sys.stderr, flush=True)
         durable = durable_instances_per_second(Orchestrator(store), INSTANCES)
         store.dispose()
-        print(f"{'engine API, ' + label:<32} {durable:12.1f} {durable / raw:7.2f}")
+        print(f"{'engine API, ' + label:<36} {durable:12.1f} {durable / raw:7.2f}")
+        over_http = http_instances_per_second(url, INSTANCES)
+        print(f"{f'HTTP, {HTTP_CLIENTS} clients, ' + label:<36} {over_http:12.1f} {over_http / raw:7.2f}")
 
 
 if __name__ == "__main__":
