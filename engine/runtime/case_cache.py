@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -59,20 +60,23 @@ class CaseCache:
 
     def give_back_after_commit(
         self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int, kept: Any = None
-    ) -> None:
+    ) -> Callable[[], None]:
         """Return a workflow that was only read once `session` commits, unless the case has an entry by then.
 
-        A command that saved the case meanwhile put its own, newer entry, which stays.
+        A command that saved the case meanwhile put its own, newer entry, which stays. Call
+        the function returned when a command takes the workflow over: it is then not given back.
         """
+        taken_over = []
 
         def keep(_session) -> None:
             with self._lock:
-                if case_id not in self._entries:
+                if not taken_over and case_id not in self._entries:
                     self._entries[case_id] = (revision, workflow, kept)
                     while len(self._entries) > self.capacity:
                         self._entries.popitem(last=False)
 
         event.listen(session, "after_commit", keep, once=True)
+        return lambda: taken_over.append(True)
 
     def clear(self) -> None:
         """Forget every entry."""

@@ -83,7 +83,7 @@ def open_case(session: Session, case_id: str) -> OpenCase:
         raise NotFound(f"no case with id {case_id!r}")
     row, definition, last_seq, last_hash = found
     spec, _ = specs_of(definition)
-    cached = CASES.take(row.id, row.revision)
+    cached = _read_in_this_transaction(session, row.id) or CASES.take(row.id, row.revision)
     if cached is None:
         subprocess_specs = specs_for_state(session, definition, row.state)
         workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
@@ -108,10 +108,23 @@ def read_case(session: Session, case_id: str) -> OpenCase:
     """
     read = session.info.setdefault(READ_CASES, {})
     if case_id in read:
-        return read[case_id]
-    case = read[case_id] = open_case(session, case_id)
-    CASES.give_back_after_commit(session, case.id, case.workflow, case.row.revision, case.saved_waits)
+        return read[case_id][0]
+    case = open_case(session, case_id)
+    taken_over = CASES.give_back_after_commit(
+        session, case.id, case.workflow, case.row.revision, case.saved_waits
+    )
+    read[case_id] = (case, taken_over)
     return case
+
+
+def _read_in_this_transaction(session: Session, case_id: str) -> tuple[BpmnWorkflow, Waits] | None:
+    """Take over the workflow of a case read (unchanged) earlier in this transaction, not to load it again."""
+    found = session.info.get(READ_CASES, {}).pop(case_id, None)
+    if found is None:
+        return None
+    case, taken_over = found
+    taken_over()
+    return case.workflow, case.saved_waits
 
 
 def _case_query():

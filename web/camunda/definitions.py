@@ -9,7 +9,7 @@ from flask import current_app, jsonify
 
 from engine.dialect.xmlsafe import parse_xml
 from engine.people import catalog, statistics
-from engine.runtime import cases, definitions
+from engine.runtime import cases, commands, definitions
 from web.camunda import params, routes
 from web.camunda.access import READ_DEFINITION, START_INSTANCE, caller
 from web.camunda.routes import count, route
@@ -122,14 +122,16 @@ def start(definition_id: str | None = None, key: str | None = None):
         params.boolean_field(body, flag)  # licflow runs no listeners or I/O mappings
     variables = from_typed(body.get("variables"), "variables")
     business_key = params.string_field(body, "businessKey")
-    with _orchestrator().transaction() as session:
+    with_variables = params.boolean_field(body, "withVariablesInReturn")
+    with (
+        _orchestrator().transaction() as session
+    ):  # one transaction: the definition chosen is the one started
         found = _one(session, definition_id, key)
-    case_id = _orchestrator().start_case_of(found.id, business_key, variables, caller().actor)
-    with _orchestrator().transaction() as session:
-        opened = cases.read_case(session, case_id)
-        answer = instance_json(opened.row, found)
-        if params.boolean_field(body, "withVariablesInReturn"):
-            answer["variables"] = to_typed(cases.case_variables(opened.workflow))
+        case_id = commands.start_case_of(session, found, business_key, variables, caller().actor)
+        answer = instance_json(commands.case_row(session, case_id), found)  # just saved: no query
+    if with_variables:
+        with _orchestrator().transaction() as session:
+            answer["variables"] = to_typed(cases.case_variables(cases.read_case(session, case_id).workflow))
     return jsonify(answer)
 
 

@@ -15,7 +15,7 @@ from flask import current_app, jsonify
 from engine.errors import Conflict, NotFound
 from engine.people import assignment, task_search
 from engine.people.task_forms import describe_task
-from engine.runtime import cases
+from engine.runtime import cases, commands
 from web.camunda import params
 from web.camunda.access import ASSIGN_TASK, READ_TASK, WORK_ON_TASK, Forbidden, caller
 from web.camunda.routes import count, route
@@ -110,10 +110,14 @@ def _utc(moment):
 
 def _visible(task_id: str, permission=READ_TASK):
     """Return the task's form description, or refuse a caller who is not among its candidates."""
-    who = caller()
     with _orchestrator().transaction() as session:
-        form = describe_task(session, task_id)
-        opened = cases.read_case(session, form.task.case_id)
+        return _visible_in(session, task_id, permission)
+
+
+def _visible_in(session, task_id: str, permission):
+    who = caller()
+    form = describe_task(session, task_id)
+    opened = cases.read_case(session, form.task.case_id)
     if not who.sees_every_task and not assignment.may_work_on(form.task, who.name, who.roles):
         raise Forbidden(who, permission, task_id)
     return form, opened.definition
@@ -183,10 +187,11 @@ def _complete(task_id: str):
     params.known_fields(body, ("variables", "withVariablesInReturn"))
     variables = from_typed(body.get("variables"), "variables")
     who = caller()
-    form, _ = _visible(task_id, WORK_ON_TASK)
-    if form.task.assignee not in (None, who.name) and not who.client:
-        raise Conflict(f"task {task_id} is claimed by {form.task.assignee}")
-    case_id = _orchestrator().complete_user_task(task_id, variables, who.actor)
+    with _orchestrator().transaction() as session:  # the task checked is the task completed
+        form, _ = _visible_in(session, task_id, WORK_ON_TASK)
+        if form.task.assignee not in (None, who.name) and not who.client:
+            raise Conflict(f"task {task_id} is claimed by {form.task.assignee}")
+        case_id = commands.complete_user_task(session, task_id, variables, who.actor)
     if not params.boolean_field(body, "withVariablesInReturn"):
         return "", 204
     with _orchestrator().transaction() as session:
