@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from engine import clock
 from engine.dialect.parser import parse_documents
@@ -115,18 +115,27 @@ def _deploy_one(session, key, spec, subprocess_specs, used, actor, deployment_id
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
     """Return the newest version of process `key` whose deployment was not deleted, or None."""
-    newest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key, live())
-    return session.scalars(
-        select(ProcessDefinition).where(
-            ProcessDefinition.key == key, ProcessDefinition.version == newest.scalar_subquery()
-        )
-    ).first()
+    return session.scalars(_LATEST, {"key": key}).first()
 
 
 def live():
     """Return the condition that a definition's deployment was not deleted."""
     deleted = select(Deployment.id).where(Deployment.deleted_at.is_not(None))
     return or_(ProcessDefinition.deployment_id.is_(None), ProcessDefinition.deployment_id.not_in(deleted))
+
+
+def _latest():
+    key = ProcessDefinition.key == bindparam("key")
+    newest = select(func.max(ProcessDefinition.version)).where(key, live())
+    # built once; the spec and the sources are read only when the parsed spec is not in memory
+    return (
+        select(ProcessDefinition)
+        .where(key, ProcessDefinition.version == newest.scalar_subquery())
+        .options(defer(ProcessDefinition.spec), defer(ProcessDefinition.source))
+    )
+
+
+_LATEST = _latest()
 
 
 def require_latest(session: Session, key: str) -> ProcessDefinition:
