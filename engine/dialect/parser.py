@@ -44,7 +44,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from engine.dialect.constructs import refusals, rewrite
+from engine.dialect.constructs import compensation, refusals, rewrite
 from engine.dialect.constructs.calls import BoundCallActivity
 from engine.dialect.constructs.gateways import BranchMergingInclusiveGateway, BranchMergingParallelGateway
 from engine.dialect.constructs.multi_instance import MultiInstanceParser
@@ -191,6 +191,7 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
         full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
         full_tag("scriptTask"): (SandboxedScriptTaskParser, ScriptTask),
         **DECISION_TASK_PARSER_CLASSES,
+        **compensation.PARSER_CLASSES,
     }
 
     def add_document(self, name: str, content: bytes | str) -> None:

@@ -1,0 +1,142 @@
+"""Compensation runs as in Camunda 7: completed activities are undone by their handlers, the latest first."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import InvalidDiagram
+from tests.dialect import drive
+
+TRIP_END = '<bpmn:compensateEventDefinition id="CompensateEventDefinition_trip" />'
+
+
+def _after(elements: list[str], element: str) -> list[str]:
+    return elements[elements.index(element) + 1 :]
+
+
+def test_a_booked_fee_is_refunded_when_a_later_check_fails(orchestrator):
+    drive.deploy(orchestrator, "compensation_refund")
+    case_id = orchestrator.start_case("dialect_refund")
+    drive.work(orchestrator, "dialect.book_fee")
+
+    drive.work(orchestrator, "dialect.check_goods", {"goodsInOrder": False})
+
+    assert drive.topics(orchestrator, case_id) == ["dialect.refund_fee"]
+    assert drive.status(orchestrator, case_id) == "running"  # the throw event waits for its handler
+    drive.work(orchestrator, "dialect.refund_fee", {"refunded": True})
+    assert _after(drive.completed_elements(orchestrator, case_id), "check_goods") == [
+        "in_order",
+        "refund_fee",
+        "undo_fee",
+        "cancelled",
+    ]
+    assert drive.variables(orchestrator, case_id)["refunded"] is True
+    assert drive.status(orchestrator, case_id) == "completed"
+
+
+def test_nothing_is_refunded_on_the_path_that_throws_no_compensation(orchestrator):
+    drive.deploy(orchestrator, "compensation_refund")
+    case_id = orchestrator.start_case("dialect_refund")
+    drive.work(orchestrator, "dialect.book_fee")
+
+    drive.work(orchestrator, "dialect.check_goods", {"goodsInOrder": True})
+
+    assert drive.topics(orchestrator, case_id) == []
+    assert drive.status(orchestrator, case_id) == "completed"
+    assert "refund_fee" not in drive.completed_elements(orchestrator, case_id)
+
+
+def test_two_compensable_tasks_are_undone_in_reverse_order_of_completion(orchestrator):
+    drive.deploy(orchestrator, "compensation_trip")
+    case_id = orchestrator.start_case("dialect_trip")
+    drive.work(orchestrator, "dialect.book_flight", {"flight": "booked"})
+
+    drive.fail(orchestrator, "dialect.pay", "PAYMENT_FAILED")
+
+    assert _after(drive.completed_elements(orchestrator, case_id), "payment_failed") == [
+        "cancel_flight",
+        "cancel_hotel",
+        "undo_trip",
+    ]
+    variables = drive.variables(orchestrator, case_id)
+    assert (variables["hotel"], variables["flight"]) == ("cancelled", "cancelled")
+    assert drive.status(orchestrator, case_id) == "completed"
+
+
+def test_a_throw_with_an_activity_ref_undoes_only_that_activity(orchestrator):
+    documents = drive.variant(
+        "compensation_trip", TRIP_END, TRIP_END.replace(" />", ' activityRef="book_flight" />')
+    )
+    orchestrator.deploy(documents)
+    case_id = orchestrator.start_case("dialect_trip")
+    drive.work(orchestrator, "dialect.book_flight", {"flight": "booked"})
+
+    drive.fail(orchestrator, "dialect.pay", "PAYMENT_FAILED")
+
+    assert _after(drive.completed_elements(orchestrator, case_id), "payment_failed") == [
+        "cancel_flight",
+        "undo_trip",
+    ]
+    variables = drive.variables(orchestrator, case_id)
+    assert (variables["hotel"], variables["flight"]) == ("booked", "cancelled")
+
+
+def test_an_activity_not_yet_completed_is_not_compensated(orchestrator):
+    drive.deploy(orchestrator, "compensation_trip")
+    case_id = orchestrator.start_case("dialect_trip")
+
+    drive.fail(orchestrator, "dialect.book_flight", "NO_SEATS")
+
+    assert _after(drive.completed_elements(orchestrator, case_id), "no_seats") == [
+        "cancel_hotel",
+        "undo_early",
+    ]
+    assert drive.variables(orchestrator, case_id)["hotel"] == "cancelled"
+    assert "flight" not in drive.variables(orchestrator, case_id)
+    assert drive.status(orchestrator, case_id) == "completed"
+
+
+def test_wait_for_completion_false_waits_for_the_handler_as_camunda_7_does(orchestrator):
+    throw = '<bpmn:compensateEventDefinition id="CompensateEventDefinition_fee" />'
+    orchestrator.deploy(
+        drive.variant("compensation_refund", throw, throw.replace(" />", ' waitForCompletion="false" />'))
+    )
+    case_id = orchestrator.start_case("dialect_refund")
+    drive.work(orchestrator, "dialect.book_fee")
+
+    drive.work(orchestrator, "dialect.check_goods", {"goodsInOrder": False})
+
+    assert "undo_fee" not in drive.completed_elements(orchestrator, case_id)
+    drive.work(orchestrator, "dialect.refund_fee")
+    assert drive.status(orchestrator, case_id) == "completed"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            '<bpmn:association id="Association_hotel" associationDirection="One" '
+            'sourceRef="hotel_booked" targetRef="cancel_hotel" />',
+            "",
+            'boundaryEvent "hotel_booked" ("Hotel booked"): a compensation boundary event needs its handler',
+        ),
+        (
+            TRIP_END,
+            TRIP_END.replace(" />", ' activityRef="pay" />'),
+            'activityRef "pay" names no activity with a compensation boundary event in this scope',
+        ),
+        (
+            '<bpmn:sequenceFlow id="Flow_4" sourceRef="pay" targetRef="booked" />',
+            '<bpmn:sequenceFlow id="Flow_4" sourceRef="pay" targetRef="cancel_hotel" />',
+            'scriptTask "cancel_hotel" ("Cancel the hotel"): a compensation handler has sequence flows',
+        ),
+    ],
+    ids=["handler without association", "activityRef without compensation", "handler with a flow"],
+)
+def test_compensation_licflow_cannot_run_is_refused_at_deploy_naming_the_element(
+    orchestrator, old, new, says
+):
+    with pytest.raises(InvalidDiagram) as refused:
+        orchestrator.deploy(drive.variant("compensation_trip", old, new))
+
+    assert says in str(refused.value)
