@@ -140,3 +140,37 @@ def test_compensation_licflow_cannot_run_is_refused_at_deploy_naming_the_element
         orchestrator.deploy(drive.variant("compensation_trip", old, new))
 
     assert says in str(refused.value)
+
+
+def _external_handler(element: str, name: str) -> tuple[str, str]:
+    script = f'{element.split("_")[1]} = "cancelled"'
+    old = (
+        f'<bpmn:scriptTask id="{element}" name="{name}" isForCompensation="true" scriptFormat="python">\n'
+        f"      <bpmn:script>{script}</bpmn:script>\n    </bpmn:scriptTask>"
+    )
+    new = (
+        f'<bpmn:serviceTask id="{element}" name="{name}" isForCompensation="true" '
+        f'camunda:type="external" camunda:topic="dialect.{element}" />'
+    )
+    return old, new
+
+
+def test_handlers_that_wait_for_workers_run_side_by_side_and_the_end_event_waits_for_all(orchestrator):
+    text = drive.diagram("compensation_trip")["compensation_trip.bpmn"].decode()
+    for element, name in (("cancel_hotel", "Cancel the hotel"), ("cancel_flight", "Cancel the flight")):
+        old, new = _external_handler(element, name)
+        assert old in text
+        text = text.replace(old, new)
+    orchestrator.deploy({"compensation_trip.bpmn": text.encode()})
+    case_id = orchestrator.start_case("dialect_trip")
+    drive.work(orchestrator, "dialect.book_flight", {"flight": "booked"})
+
+    drive.fail(orchestrator, "dialect.pay", "PAYMENT_FAILED")
+
+    assert drive.topics(orchestrator, case_id) == ["dialect.cancel_flight", "dialect.cancel_hotel"]
+    drive.work(orchestrator, "dialect.cancel_hotel", {"hotel": "cancelled"})
+    assert drive.status(orchestrator, case_id) == "running"
+    drive.work(orchestrator, "dialect.cancel_flight", {"flight": "cancelled"})
+    variables = drive.variables(orchestrator, case_id)
+    assert (variables["hotel"], variables["flight"]) == ("cancelled", "cancelled")
+    assert drive.status(orchestrator, case_id) == "completed"
