@@ -15,6 +15,9 @@ lists and numbers as they are, so the re-drawn diagrams say `${creditScores}` an
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,6 +29,8 @@ from camunda.external_task.external_task_worker import ExternalTaskWorker
 from werkzeug.serving import make_server
 
 from engine.runtime.timers import fire_due_timers
+from tests.conftest import ROOT
+from tests.diagrams.tooling import skip_or_fail
 from tests.dialect.drive import DIAGRAMS
 from web import create_app
 
@@ -151,6 +156,41 @@ def serve(rest: EngineRest, topic: str, handler: Callable) -> int:
     )
     worker.fetch_and_execute(topic, action)
     return len(handled)
+
+
+LOAN_WORKER = ROOT / "tools" / "camunda-client" / "loan-worker.mjs"
+JS_CLIENT = ROOT / "node_modules" / "camunda-external-task-client-js" / "package.json"
+
+
+def test_the_js_client_grants_and_rejects_the_loans_of_the_loan_granting_example(rest):
+    node = shutil.which("node")
+    if node is None or not JS_CLIENT.is_file():
+        skip_or_fail(
+            "node and camunda-external-task-client-js are needed: install Node.js >= 20, run `npm ci`"
+        )
+    rest.deploy("camunda_loan_granting")
+    instance = rest.start("loan_granting", "LOAN-JS")
+
+    env = {**os.environ, "LICFLOW_ENGINE_REST": rest.url, "LICFLOW_API_TOKEN": TOKEN, "WORKER_TASKS": "6"}
+    run = subprocess.run(
+        [node, str(LOAN_WORKER)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert run.returncode == 0, f"worker failed ({run.returncode}):\n{run.stdout}\n{run.stderr}"
+    handled = [
+        json.loads(line.removeprefix("handled "))
+        for line in run.stdout.splitlines()
+        if line.startswith("handled ")
+    ]
+    assert sorted((h["topic"], h.get("score")) for h in handled) == [
+        ("creditScoreChecker", None),
+        ("loanGranter", 9),
+        ("loanGranter", 10),
+        ("requestRejecter", 1),
+        ("requestRejecter", 4),
+        ("requestRejecter", 5),
+    ]
+    assert rest.state(instance) == "COMPLETED"
 
 
 def test_the_loan_granting_example_grants_good_scores_and_rejects_bad_ones(rest):
