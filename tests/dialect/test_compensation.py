@@ -174,3 +174,100 @@ def test_handlers_that_wait_for_workers_run_side_by_side_and_the_end_event_waits
     variables = drive.variables(orchestrator, case_id)
     assert (variables["hotel"], variables["flight"]) == ("cancelled", "cancelled")
     assert drive.status(orchestrator, case_id) == "completed"
+
+
+QUESTIONS = """
+    <bpmn:subProcess id="questions" name="Questions" triggeredByEvent="true">
+      <bpmn:startEvent id="question_asked" name="Question asked" isInterrupting="false">
+        <bpmn:outgoing>Flow_q1</bpmn:outgoing>
+        <bpmn:messageEventDefinition id="MessageEventDefinition_q" messageRef="Message_question" />
+      </bpmn:startEvent>
+      <bpmn:sequenceFlow id="Flow_q1" sourceRef="question_asked" targetRef="answered" />
+      <bpmn:endEvent id="answered" name="Answered">
+        <bpmn:incoming>Flow_q1</bpmn:incoming>
+      </bpmn:endEvent>
+    </bpmn:subProcess>
+  </bpmn:process>"""
+
+
+def test_compensation_runs_in_a_process_that_also_has_an_event_sub_process(orchestrator):
+    documents = drive.variant("compensation_refund", "  </bpmn:process>", QUESTIONS)
+    text = (
+        documents["compensation_refund.bpmn"]
+        .decode()
+        .replace(
+            "  <bpmn:process ",
+            '  <bpmn:message id="Message_question" name="question" />\n  <bpmn:process ',
+            1,
+        )
+    )
+    orchestrator.deploy({"compensation_refund.bpmn": text.encode()})
+    case_id = orchestrator.start_case("dialect_refund")
+    drive.work(orchestrator, "dialect.book_fee")
+
+    drive.work(orchestrator, "dialect.check_goods", {"goodsInOrder": False})
+
+    assert drive.topics(orchestrator, case_id) == ["dialect.refund_fee"]
+    drive.work(orchestrator, "dialect.refund_fee")
+    assert drive.status(orchestrator, case_id) == "completed"
+
+
+SUB_PROCESS_TRIP = """
+    <bpmn:subProcess id="trip" name="Trip">
+      <bpmn:startEvent id="trip_start" name="Trip planned">
+        <bpmn:outgoing>Flow_t1</bpmn:outgoing>
+      </bpmn:startEvent>
+      <bpmn:sequenceFlow id="Flow_t1" sourceRef="trip_start" targetRef="book_room" />
+      <bpmn:scriptTask id="book_room" name="Book a room" scriptFormat="python">
+        <bpmn:incoming>Flow_t1</bpmn:incoming>
+        <bpmn:outgoing>Flow_t2</bpmn:outgoing>
+        <bpmn:script>room = "booked"</bpmn:script>
+      </bpmn:scriptTask>
+      <bpmn:sequenceFlow id="Flow_t2" sourceRef="book_room" targetRef="trip_end" />
+      <bpmn:endEvent id="trip_end" name="Trip booked">
+        <bpmn:incoming>Flow_t2</bpmn:incoming>
+      </bpmn:endEvent>
+      <bpmn:boundaryEvent id="room_booked" name="Room booked" attachedToRef="book_room">
+        <bpmn:compensateEventDefinition id="CompensateEventDefinition_room" />
+      </bpmn:boundaryEvent>
+      <bpmn:scriptTask id="cancel_room" name="Cancel the room" isForCompensation="true" scriptFormat="python">
+        <bpmn:script>room = "cancelled"</bpmn:script>
+      </bpmn:scriptTask>
+      <bpmn:association id="Association_room" sourceRef="room_booked" targetRef="cancel_room" />
+    </bpmn:subProcess>
+  </bpmn:process>"""
+
+
+def test_compensation_thrown_outside_a_sub_process_for_the_activities_inside_it_is_refused(orchestrator):
+    with pytest.raises(InvalidDiagram) as refused:
+        orchestrator.deploy(drive.variant("compensation_trip", "  </bpmn:process>", SUB_PROCESS_TRIP))
+
+    assert 'boundaryEvent "room_booked" ("Room booked"): compensation thrown outside the sub-process' in str(
+        refused.value
+    )
+
+
+def test_a_compensation_end_event_inside_a_sub_process_undoes_what_the_sub_process_did(orchestrator):
+    inner = SUB_PROCESS_TRIP.replace(
+        "<bpmn:incoming>Flow_t2</bpmn:incoming>\n      </bpmn:endEvent>",
+        "<bpmn:incoming>Flow_t2</bpmn:incoming>\n"
+        '        <bpmn:compensateEventDefinition id="CompensateEventDefinition_trip_end" />\n'
+        "      </bpmn:endEvent>",
+    ).replace(
+        "</bpmn:subProcess>",
+        '</bpmn:subProcess>\n    <bpmn:sequenceFlow id="Flow_t3" sourceRef="trip" targetRef="book_hotel" />',
+    )
+    text = drive.variant("compensation_trip", "  </bpmn:process>", inner)["compensation_trip.bpmn"].decode()
+    text = text.replace('sourceRef="start" targetRef="book_hotel"', 'sourceRef="start" targetRef="trip"')
+    orchestrator.deploy({"compensation_trip.bpmn": text.encode()})
+
+    case_id = orchestrator.start_case("dialect_trip")
+
+    assert _after(drive.completed_elements(orchestrator, case_id), "book_room") == [
+        "cancel_room",
+        "trip_end",
+        "trip",
+        "book_hotel",
+    ]
+    assert drive.variables(orchestrator, case_id)["room"] == "cancelled"
+    assert drive.topics(orchestrator, case_id) == ["dialect.book_flight"]
