@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.specs.defaults import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask as ServiceTaskMixin
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
@@ -44,7 +45,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from engine.dialect.constructs import refusals, rewrite
+from engine.dialect.constructs import compensation, refusals, rewrite
 from engine.dialect.constructs.calls import BoundCallActivity
 from engine.dialect.constructs.gateways import BranchMergingInclusiveGateway, BranchMergingParallelGateway
 from engine.dialect.constructs.multi_instance import MultiInstanceParser
@@ -191,7 +192,23 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
         full_tag("receiveTask"): (_event_parser(CamundaReceiveTaskParser), ReceiveTask),
         full_tag("scriptTask"): (SandboxedScriptTaskParser, ScriptTask),
         **DECISION_TASK_PARSER_CLASSES,
+        **compensation.PARSER_CLASSES,
     }
+
+    def get_subprocess_specs(self, name, specs=None, require_call_activity_specs=True):
+        """Return the specs of the sub-processes and called processes of `name`, at every depth.
+
+        SpiffWorkflow forgets `require_call_activity_specs` below the first level, so a call
+        activity inside an embedded sub-process whose process was deployed earlier would fail.
+        """
+        used = specs if specs is not None else {}
+        for task_spec in self.get_spec(name).task_specs.values():
+            called = getattr(task_spec, "spec", None)
+            if isinstance(task_spec, SubWorkflowTask) and isinstance(called, str) and called not in used:
+                used[called] = self.get_spec(called, required=require_call_activity_specs)
+                if used[called] is not None:
+                    self.get_subprocess_specs(called, used, require_call_activity_specs)
+        return used
 
     def add_document(self, name: str, content: bytes | str) -> None:
         """Add one .bpmn or .dmn document, parsed with the hardened XML parser.

@@ -16,7 +16,7 @@ CORE = "tests/engine/runtime/test_core_flow.py::"
 FORMS = "tests/engine/runtime/test_forms.py::test_a_missing_decision_and_an_unknown_choice_are_named_by_field"
 SCRIPTS = "tests/engine/dialect/test_camunda_scripts.py::"
 DECISIONS = "tests/engine/dialect/test_camunda_decisions.py::"
-COMPENSATION = "compensation is not supported yet"
+COMPENSATION = "a compensation event sub-process is not supported"
 CONDITIONAL = "conditional events are not supported yet"
 COND = "<bpmn:conditionalEventDefinition><bpmn:condition>${ready}</bpmn:condition></bpmn:conditionalEventDefinition>"
 
@@ -141,11 +141,10 @@ EVENTS = [
         "jumps to the link catch event of the same name",
         "test_links.py::test_a_link_throw_event_jumps_to_the_link_catch_event_of_its_name",
     ),
-    refused(
+    runs(
         "compensation intermediate throw event",
         "compensates the completed activities",
-        _note("intermediateThrowEvent", "<bpmn:compensateEventDefinition />"),
-        COMPENSATION,
+        "test_compensation.py::test_a_booked_fee_is_refunded_when_a_later_check_fails",
     ),
     runs(
         "none end event",
@@ -177,11 +176,20 @@ EVENTS = [
         "ends the whole scope at once",
         "test_events.py::test_a_terminate_end_event_ends_the_whole_case",
     ),
-    refused(
+    runs(
         "compensation end event",
         "compensates, then ends the path",
-        Edit("pass_through_tasks", "end", inner="<bpmn:compensateEventDefinition />"),
-        COMPENSATION,
+        "test_compensation.py::test_two_compensable_tasks_are_undone_in_reverse_order_of_completion",
+    ),
+    runs(
+        "compensation throw or end event with activityRef",
+        "compensates only the activity named",
+        "test_compensation.py::test_a_throw_with_an_activity_ref_undoes_only_that_activity",
+    ),
+    runs(
+        "compensation throw or end event with waitForCompletion",
+        'waits for the handlers: "false" is read as true, with a warning',
+        "test_compensation.py::test_wait_for_completion_false_waits_for_the_handler_as_camunda_7_does",
     ),
     refused(
         "cancel end event",
@@ -240,11 +248,10 @@ EVENTS = [
         Edit("message_boundary", "reminded", inner=COND),
         CONDITIONAL,
     ),
-    refused(
+    runs(
         "compensation boundary event",
         "runs its handler when the activity is compensated",
-        Edit("message_boundary", "reminded", inner="<bpmn:compensateEventDefinition />"),
-        COMPENSATION,
+        "test_compensation.py::test_a_booked_fee_is_refunded_when_a_later_check_fails",
     ),
     refused(
         "cancel boundary event",
@@ -470,11 +477,10 @@ ACTIVITIES = [
         _note(inner="<bpmn:standardLoopCharacteristics />"),
         "Camunda 7 does not run standard loops",
     ),
-    refused(
+    runs(
         "compensation marker (isForCompensation)",
         "the activity runs only when compensating",
-        _note(isForCompensation="true"),
-        "an activity for compensation is not supported yet",
+        "test_compensation.py::test_an_activity_not_yet_completed_is_not_compensated",
     ),
     runs(
         "sequence flow with a condition",

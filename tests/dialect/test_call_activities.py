@@ -30,6 +30,19 @@ def test_a_process_deployed_earlier_on_its_own_is_called(orchestrator):
     assert drive.topics(orchestrator, case_id) == ["dialect.ship"]
 
 
+def test_a_call_activity_inside_a_sub_process_calls_a_process_deployed_earlier_on_its_own(orchestrator):
+    drive.deploy(orchestrator, "camunda_showcase_payment")
+    fee = {"showcase_fee.dmn": (drive.DIAGRAMS / "showcase_fee.dmn").read_bytes()}
+    orchestrator.deploy(
+        drive.diagram("camunda_showcase") | fee
+    )  # its event sub-process makes the rest a scope
+
+    case_id = orchestrator.start_case("camunda_showcase")
+    drive.work(orchestrator, "showcase.register", {"quantity": 12, "approvers": [], "needsLab": True})
+
+    assert drive.topics(orchestrator, case_id) == ["showcase.charge"]
+
+
 def test_binding_latest_calls_the_newest_version_when_the_call_starts(orchestrator):
     drive.deploy(orchestrator, "order", "payment")
     _payment_version_two(orchestrator)

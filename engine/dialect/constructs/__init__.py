@@ -6,6 +6,7 @@ and the way to do it in licflow; `rewrite` reshapes the XML into constructs Spif
 runs the way Camunda does (flows without ids, links, event sub-processes, performers).
 The task specs and parser pieces live beside them: `specs` (pass-through tasks, boundary
 events, broadcast signals), `timers` (timer start events), `gateways` (joins that merge
-each branch's changes), `multi_instance` and `calls` (call activities bound at run time).
+each branch's changes), `multi_instance`, `calls` (call activities bound at run time) and
+`compensation` (boundary event and handler, throw and end events: rewrite, specs, refusals).
 docs/dialect.md is the table of all of it.
 """

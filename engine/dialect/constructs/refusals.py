@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from engine.dialect.constructs import compensation
 from engine.dialect.constructs import vocabulary as v
 from engine.dialect.constructs.rewrite import performer_text
 from engine.errors import InvalidDiagram
@@ -158,13 +159,9 @@ def _external_task_rules(element, attributes: dict, has_connector: bool) -> Iter
         yield Refusal(describe(element), "the task has no implementation licflow runs", EXTERNAL)
 
 
-def _compensation_marker(element) -> Iterator[Refusal]:
-    if element.get("isForCompensation") == "true":
-        yield Refusal(
-            describe(element),
-            "an activity for compensation is not supported yet",
-            v.UNSUPPORTED_BPMN["compensateEventDefinition"],
-        )
+def _compensation(element) -> Iterator[Refusal]:
+    for holder, problem, remedy in compensation.problems(element):
+        yield Refusal(describe(holder), problem, remedy)
 
 
 def _event_definitions(element) -> Iterator[Refusal]:
@@ -329,7 +326,7 @@ RULES: tuple[Rule, ...] = (
     _unknown_elements,
     _camunda_attributes,
     _service_implementation,
-    _compensation_marker,
+    _compensation,
     _event_definitions,
     _event_subprocess_scopes,
     _links,

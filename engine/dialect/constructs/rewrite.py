@@ -6,6 +6,7 @@ The deployed source is kept as the analyst drew it; only the parsed spec sees th
 - a message throw event without implementation becomes a none event (Camunda 7 does nothing);
 - `potentialOwner` / `humanPerformer` become candidate users and groups / the assignee;
 - a link throw event gets a flow to the link catch event of the same name;
+- compensation becomes splits and joins of licflow's own (`compensation`);
 - an event sub-process becomes a boundary event on the rest of its scope: the scope's content
   moves into a sub-process `<scope>__body`, the event sub-process's start event becomes a boundary
   event on it (interrupting or not) leading to the event sub-process, now an ordinary sub-process.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from engine.dialect.constructs import compensation
 from engine.dialect.constructs import vocabulary as v
 from engine.dialect.constructs.vocabulary import B, C
 
@@ -32,6 +34,7 @@ KEPT_IN_SCOPE = ("documentation", "extensionElements", "laneSet", "incoming", "o
 def prepare(root) -> None:
     """Rewrite the BPMN document `root` in place into constructs SpiffWorkflow runs."""
     name_unnamed_flows(root)
+    compensation.rewrite(root)  # reads the associations, which drop_data_elements removes
     drop_data_elements(root)
     silence_message_throws(root)
     read_performers(root)

@@ -26,7 +26,7 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.dialect.constructs import timers
+from engine.dialect.constructs import compensation, timers
 from engine.dialect.constructs.vocabulary import CAMUNDA_NS, B, C
 
 CODE_VARIABLES = {
@@ -152,4 +152,5 @@ CONVERTERS = {
     LicflowBoundaryEvent: BoundaryEventConverter,
     BroadcastSignal: EventDefinitionConverter,
     **timers.CONVERTERS,
+    **compensation.CONVERTERS,
 }

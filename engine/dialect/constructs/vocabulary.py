@@ -96,6 +96,7 @@ BPMN_ELEMENTS = frozenset(
         "escalationEventDefinition",
         "terminateEventDefinition",
         "linkEventDefinition",
+        "compensateEventDefinition",
         "multiInstanceLoopCharacteristics",
         "loopCardinality",
         "completionCondition",
@@ -115,7 +116,6 @@ UNSUPPORTED_BPMN = {
     "standardLoopCharacteristics": (
         "Camunda 7 does not run standard loops: a multi-instance, or a gateway that loops back"
     ),
-    "compensateEventDefinition": "compensation is not supported yet: model the undo step as a task",
     "conditionalEventDefinition": (
         "conditional events are not supported yet: correlate a message when the condition holds"
     ),
@@ -216,14 +216,17 @@ SERVICE_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type", 
 
 EVENT_TRIGGERS = {
     "startEvent": ("message", "timer", "signal"),
-    "endEvent": ("error", "escalation", "message", "signal", "terminate"),
+    "endEvent": ("error", "escalation", "message", "signal", "terminate", "compensate"),
     "intermediateCatchEvent": ("message", "timer", "signal", "link"),
-    "intermediateThrowEvent": ("message", "signal", "escalation", "link"),
-    "boundaryEvent": ("error", "escalation", "message", "timer", "signal"),
+    "intermediateThrowEvent": ("message", "signal", "escalation", "link", "compensate"),
+    "boundaryEvent": ("error", "escalation", "message", "timer", "signal", "compensate"),
 }
 EVENT_SUBPROCESS_TRIGGERS = ("error", "escalation", "message", "timer", "signal")
 UNSUPPORTED_TRIGGERS = {
-    "compensate": UNSUPPORTED_BPMN["compensateEventDefinition"],
+    "compensate": (
+        "a compensation event sub-process is not supported: a compensation boundary event on the activity, "
+        "associated with its handler, and a compensation throw or end event"
+    ),
     "conditional": UNSUPPORTED_BPMN["conditionalEventDefinition"],
     "cancel": UNSUPPORTED_BPMN["cancelEventDefinition"],
 }
