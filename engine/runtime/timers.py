@@ -2,11 +2,11 @@
 
 Due times live in the `timers` table: timer events of cases, and timer start events of
 definitions, which start a case when they fire. A sweep claims due timers in batches, one
-statement each: it marks up to `BATCH` timers that wait, are due and are not held by
-another claim (or by one whose lease lapsed) with its own claim and a lease, and reads
-their ids back. On PostgreSQL a claimer skips the rows another claimer is marking at that
-moment, so sweeps of several threads, processes and hosts take disjoint batches; SQLite
-takes one writer at a time. Each claimed timer then fires in a transaction of its own
+transaction each: it picks up to `BATCH` timers that wait, are due and are not held by
+another claim (or by one whose lease lapsed) and marks them with its own claim and a
+lease. On PostgreSQL a claimer skips the rows another claimer is marking at that moment,
+so sweeps of several threads, processes and hosts take disjoint batches; SQLite takes one
+writer at a time. Each claimed timer then fires in a transaction of its own
 (state, projections and history together), on a small thread pool where the database lets
 writers run side by side (PostgreSQL), in the sweep's thread on SQLite. The fire reads the
 timer only while the claim on it is still its own and clears the claim, which moves the
@@ -131,9 +131,14 @@ def claim_due(store: Store, claim: str, size: int) -> list[str]:
     if store.is_postgresql:  # rows another claimer is marking now are its own: take the next ones
         due = due.with_for_update(skip_locked=True)
     with store.unit_of_work() as session:
+        # the ids first, then the claim: as one UPDATE ... IN (SELECT ... LIMIT), PostgreSQL may
+        # run the locking subquery more than once and claim more than `size`
+        timer_ids = list(session.scalars(due))
+        if not timer_ids:
+            return []
         rows = session.execute(
             update(Timer)
-            .where(Timer.id.in_(due), claimable)  # checked again on each row a concurrent claim just changed
+            .where(Timer.id.in_(timer_ids), claimable)
             .values(claimed_by=claim, claimed_until=now + LEASE)
             .returning(Timer.id, Timer.due_at)
             .execution_options(synchronize_session=False)
