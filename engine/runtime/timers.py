@@ -278,6 +278,8 @@ class TimerService:
         self._stopping = threading.Event()
         self._swept_at = clock.now()
         self._sweeps_leaving_timers = 0
+        self._sweeping = 0  # sweeps running now; each sets the next wake-up when it ends
+        self._counting = threading.Lock()
 
     def start(self) -> None:
         """Fire what was missed while down, then sweep at each due time, and periodically as a safety net."""
@@ -306,6 +308,8 @@ class TimerService:
         """Fire due timers, then set the wake-up for the next one, whatever happened."""
         started = clock.now()
         result = None
+        with self._counting:
+            self._sweeping += 1
         try:
             result = sweep_due_timers(
                 self.store, pool=self._pool, batch=self.batch, stopping=self._stopping.is_set
@@ -313,6 +317,8 @@ class TimerService:
         except Exception:  # the service must keep waking up
             log.exception("the timer sweep failed; it runs again shortly")
         finally:
+            with self._counting:
+                self._sweeping -= 1
             self._swept_at = started
             if not self._stopping.is_set():
                 self._rearm(result, started)
@@ -337,6 +343,8 @@ class TimerService:
 
     def watch(self) -> None:
         """Wake up earlier for a timer armed since the last sweep that is due before the planned wake-up."""
+        if self._sweeping:
+            return  # the running sweep sets the wake-up when it ends
         try:
             due = next_due_at(self.store, after=self._swept_at)
         except Exception:  # the next look comes shortly
