@@ -11,6 +11,8 @@ copy of the same database:
 - batched: the service as it ships (batches of `BATCH`, its firing threads);
 - baseline: the same service claiming one timer at a time and firing it in its sweep thread,
   the one-transaction-each sweep the batches replace;
+- batched, 2 processes: a second serving process (forked) runs its own service on the same
+  database, as two hosts on one PostgreSQL would: the claims keep each timer fired once;
 - outage: the batched service stops for a while in the middle of the window and starts again;
   the figure is how long after the restart every timer overdue at that moment had fired.
 
@@ -21,6 +23,7 @@ LICFLOW_BENCH_TIMER_OUTAGE) runs small; `make bench` runs the full size.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -139,11 +142,31 @@ def _wait_until_fired(store: Store, size: Size, until_fired: int) -> None:
         time.sleep(0.25)
 
 
-def run(url: str, size: Size, service_options: dict, outage: bool = False) -> Outcome:
+def _serve_beside(url: str, service_options: dict, done) -> None:
+    """Run a second serving process's timer service until `done` is set (a forked child)."""
+    store = Store(url)
+    service = TimerService(store, **service_options)
+    service.start()
+    done.wait()
+    service.stop()
+    store.dispose()
+    os._exit(0)
+
+
+def run(url: str, size: Size, service_options: dict, outage: bool = False, processes: int = 1) -> Outcome:
     """Run the timer service over the window on the database at `url`; measure each timer."""
     store = Store(url)
     restart = None
+    forking = multiprocessing.get_context("fork")
+    done = forking.Event()
     with time_machine.travel(WINDOW_STARTS - LEAD, tick=True):
+        # forked inside the travel, so every process reads the same clock
+        others = [
+            forking.Process(target=_serve_beside, args=(url, service_options, done))
+            for _ in range(processes - 1)
+        ]
+        for other in others:
+            other.start()
         service = TimerService(store, **service_options)
         service.start()
         if outage:
@@ -155,7 +178,10 @@ def run(url: str, size: Size, service_options: dict, outage: bool = False) -> Ou
             service = TimerService(store, **service_options)
             service.start()
         _wait_until_fired(store, size, size.timers)
+        done.set()
         service.stop()
+        for other in others:
+            other.join()
     outcome = measure(store, size)
     if restart is not None:
         _measure_catch_up(store, restart, outcome)
@@ -222,19 +248,20 @@ def main(argv: list[str] | None = None) -> None:
         f"{'database':<11} {'run':<24} {'p50':>9} {'p99':>9} {'max':>9} {'once':>6} {'twice':>5} {'never':>5}"
     )
     runs = {
-        f"batched ({BATCH}/claim)": {},
-        "baseline (1 at a time)": {"batch": 1, "threads": 1},
+        f"batched ({BATCH}/claim)": ({}, 1),
+        "baseline (1 at a time)": ({"batch": 1, "threads": 1}, 1),
+        "batched, 2 processes": ({}, 2),
     }
     for label, url in scratch_databases():
         print(f"  ... {label}: starting {size.timers:,} cases", file=sys.stderr, flush=True)
         create_cases(url, size)
         outcomes = {}
-        for run_name, options in runs.items():
+        for run_name, (options, processes) in runs.items():
             print(f"  ... {label}: {run_name}", file=sys.stderr, flush=True)
             with copy_of(url) as copy:
-                outcomes[run_name] = run(copy, size, options)
+                outcomes[run_name] = run(copy, size, options, processes=processes)
             print(_row(label, run_name, outcomes[run_name]), flush=True)
-        batched, baseline = outcomes.values()
+        batched, baseline, _ = outcomes.values()
         print(f"{label:<11} p99 ratio baseline / batched: {p99(baseline) / max(p99(batched), 1e-9):.1f}x")
         print(f"  ... {label}: outage of {size.outage:.0f} s", file=sys.stderr, flush=True)
         with copy_of(url) as copy:

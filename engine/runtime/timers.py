@@ -364,7 +364,8 @@ class TimerService:
             run_date=_wake_time(due),
             id="wake",
             replace_existing=True,
-            max_instances=1,
+            # the sweep that set this wake-up may still count as running when it comes due
+            max_instances=2,
             coalesce=True,
         )
 
