@@ -63,6 +63,7 @@ POOL_THREADS = 4  # firing threads on PostgreSQL
 # a busy or unreachable database, a case changed by another command at the same moment
 TRANSIENT = (DBAPIError, StaleDataError, Conflict)
 _HOST = socket.gethostname()
+NOT_TRIED = object()  # what a claimed timer's fire gives when the service stops first
 
 
 @dataclass
@@ -92,6 +93,7 @@ def sweep_due_timers(
     sweep = Sweep()
     claim = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     tried = 0
+    not_tried: set[str] = set()  # claimed when the service was asked to stop: given back
     try:
         while not stopping():
             if tried >= limit:
@@ -101,14 +103,16 @@ def sweep_due_timers(
             if not claimed:
                 break
             tried += len(claimed)
-            fire = partial(_fire_claimed, store, claim=claim, actor=actor, pause=pause)
+            fire = partial(_fire_claimed, store, claim=claim, actor=actor, pause=pause, stopping=stopping)
             for timer_id, fired in zip(claimed, _run_all(fire, claimed, pool), strict=True):
                 if fired is None:
                     sweep.left.add(timer_id)
-                sweep.fired += bool(fired)
+                elif fired is NOT_TRIED:
+                    not_tried.add(timer_id)
+                sweep.fired += fired is True
     finally:
-        if sweep.left:
-            _release_leaving_the_lease(store, claim, sweep.left)
+        if sweep.left or not_tried:
+            _release_leaving_the_lease(store, claim, sweep.left | not_tried)
     return sweep
 
 
@@ -173,8 +177,10 @@ def _retrying(attempt: Callable, pause: Callable[[float], None]):
     raise AssertionError("unreachable")
 
 
-def _fire_claimed(store: Store, timer_id: str, claim: str, actor: str, pause) -> bool | None:
+def _fire_claimed(store: Store, timer_id: str, claim: str, actor: str, pause, stopping) -> object:
     """Fire a claimed timer: True if it fired, False if it no longer needs to, None if it could not."""
+    if stopping():
+        return NOT_TRIED  # a stopping service ends soon; the next sweep anywhere fires it
     try:
         try:
             return _retrying(partial(_fire, store, timer_id, claim, actor), pause)
@@ -370,7 +376,7 @@ class TimerService:
         )
 
     def stop(self) -> None:
-        """Stop claiming, let the running sweep fire what it claimed, and stop the scheduler."""
+        """Stop claiming and firing, give back what the running sweep claimed, and stop the scheduler."""
         self._stopping.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)

@@ -152,3 +152,18 @@ def test_the_service_wakes_at_the_next_due_time_and_fires_it(orchestrator, waiti
     assert wake.next_run_time == REVIEW_DUE + timedelta(milliseconds=5)
     assert clock.as_utc(sample.timers(orchestrator, waiting_reviews[0])[0].fired_at) == wake.next_run_time
     assert fired_once_each(orchestrator, waiting_reviews)
+
+
+def test_a_service_asked_to_stop_gives_back_what_it_claimed_and_did_not_fire(orchestrator, waiting_reviews):
+    asked = iter([False, False])  # the sweep's first look and the first fire; then the stop comes
+
+    def stopping() -> bool:
+        return next(asked, True)
+
+    with time_machine.travel(AFTER_REVIEW_DUE, tick=False):
+        stopped = sweep_due_timers(orchestrator.store, stopping=stopping)
+        next_sweep = sweep_due_timers(orchestrator.store)  # at once: no lease to wait for
+
+    assert (stopped.fired, stopped.left) == (1, set())
+    assert next_sweep.fired == CASES - 1
+    assert fired_once_each(orchestrator, waiting_reviews)
