@@ -140,7 +140,10 @@ class Timer(Base):
     """A timer event waiting in a case, or a timer start event of a definition, with its due time."""
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_timers_due", "status", "due_at"),
+        Index("ix_timers_claims", "status", "claimed_until"),
+    )
 
     id: Mapped[str] = mapped_column(String(48), primary_key=True)  # task id, ":n" in an event gateway
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)  # None: a start event
@@ -151,6 +154,9 @@ class Timer(Base):
     status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled, incident
     fired_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # the timer service that took the due timer to fire it, and until when no other may take it
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,28 +1,47 @@
-"""Fire due timers from the database, once each, and wake up when the next one is due.
+"""Fire due timers from the database, in batches, once each, and wake up when the next one is due.
 
 Due times live in the `timers` table: timer events of cases, and timer start events of
-definitions, which start a case when they fire. A sweep reads the due timers and fires each in
-a transaction of its own, after claiming it with a conditional UPDATE (still waiting,
-still due) checked by its row count, so several serving processes never fire the same
-timer, on any database. Nothing ends a sweep early: a timer whose transaction meets a
-busy database or a case changed at the same moment is tried again after a short
-pause, a timer that still cannot fire is left for the next sweep, and the sweep goes
-on with the other due timers. Whatever happened, the service sets its next wake-up.
-Timers missed while the process was down are simply due, and fire at the first sweep
-after start-up.
+definitions, which start a case when they fire. A sweep claims due timers in batches, one
+transaction each: it picks up to `BATCH` timers that wait, are due and are not held by
+another claim (or by one whose lease lapsed) and marks them with its own claim and a
+lease. On PostgreSQL a claimer skips the rows another claimer is marking at that moment,
+so sweeps of several threads, processes and hosts take disjoint batches; SQLite takes one
+writer at a time. Each claimed timer then fires in a transaction of its own
+(state, projections and history together), on a small thread pool where the database lets
+writers run side by side (PostgreSQL), in the sweep's thread on SQLite. The fire reads the
+timer only while the claim on it is still its own and clears the claim, which moves the
+timer's version: a second transaction firing the same timer at the same moment fails on
+that version, and on the case's revision, so no timer fires twice. A process that dies
+between claim and fire leaves claims that lapse after `LEASE`; the next sweep anywhere
+takes those timers again, so none is lost.
+
+Nothing ends a sweep early: a timer whose transaction meets a busy database or a case
+changed at the same moment is tried again after a short pause, a timer that still cannot
+fire is released at the end of the sweep for the next one, and the sweep goes on with the
+other due timers. Whatever happened, the service sets its next wake-up: just after the next
+due time, or when another's claim lapses. Timers missed while the process was down are
+simply due, and fire at the first sweep after start-up.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import os
+import socket
+import threading
 import time
+import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
@@ -33,14 +52,18 @@ from store.db import Store
 from store.models import Incident, Timer
 
 log = logging.getLogger(__name__)
-SWEEP_INTERVAL = timedelta(seconds=30)
-WATCH_INTERVAL = timedelta(seconds=1)  # how often the service looks for a timer armed since its sweep
+SWEEP_INTERVAL = timedelta(seconds=30)  # a safety net: the service wakes at each due time
+WATCH_INTERVAL = timedelta(seconds=0.2)  # how often the service looks for a timer armed elsewhere
 TRIES = 5  # tries of one timer in one sweep while the database is busy or its case changes
 FIRST_PAUSE = 0.05  # seconds before the second try, doubling
 RETRY_SOON = timedelta(seconds=1)  # the next sweep after one that left due timers, doubling
-BATCH = 200  # due timers read at once
+BATCH = 100  # due timers claimed at once
+LEASE = timedelta(seconds=30)  # how long a claim holds; far longer than firing a batch takes
+POOL_THREADS = 4  # firing threads on PostgreSQL
 # a busy or unreachable database, a case changed by another command at the same moment
 TRANSIENT = (DBAPIError, StaleDataError, Conflict)
+_HOST = socket.gethostname()
+NOT_TRIED = object()  # what a claimed timer's fire gives when the service stops first
 
 
 @dataclass
@@ -49,7 +72,7 @@ class Sweep:
 
     fired: int = 0
     left: set[str] = field(default_factory=set)
-    exhausted: bool = False  # it stopped at its limit with timers still due
+    exhausted: bool = False  # it stopped at its limit with timers perhaps still due
 
 
 def fire_due_timers(store: Store, actor: str = "timer", limit: int = 1000) -> int:
@@ -58,23 +81,87 @@ def fire_due_timers(store: Store, actor: str = "timer", limit: int = 1000) -> in
 
 
 def sweep_due_timers(
-    store: Store, actor: str = "timer", limit: int = 1000, pause: Callable[[float], None] = time.sleep
+    store: Store,
+    actor: str = "timer",
+    limit: int = 1000,
+    pause: Callable[[float], None] = time.sleep,
+    pool: Executor | None = None,
+    batch: int = BATCH,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Sweep:
-    """Fire the timers due by now; one that cannot fire is left, and the others still fire."""
+    """Claim the timers due by now in batches and fire them; one that cannot fire is left, the others fire."""
     sweep = Sweep()
-    tried: set[str] = set()
-    while due := _retrying(lambda: _due_timer_ids(store, tried), pause):
-        for timer_id in due:
-            if len(tried) >= limit:
+    claim = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    tried = 0
+    not_tried: set[str] = set()  # claimed when the service was asked to stop: given back
+    try:
+        while not stopping():
+            if tried >= limit:
                 sweep.exhausted = True
-                return sweep
-            tried.add(timer_id)
-            try:
-                sweep.fired += _retrying(lambda timer_id=timer_id: _fire(store, timer_id, actor), pause)
-            except Exception:  # one timer never ends the sweep
-                log.exception("timer %s could not fire; the next sweep tries again", timer_id)
-                sweep.left.add(timer_id)
+                break
+            claimed = _retrying(partial(claim_due, store, claim, min(batch, limit - tried)), pause)
+            if not claimed:
+                break
+            tried += len(claimed)
+            fire = partial(_fire_claimed, store, claim=claim, actor=actor, pause=pause, stopping=stopping)
+            for timer_id, fired in zip(claimed, _run_all(fire, claimed, pool), strict=True):
+                if fired is None:
+                    sweep.left.add(timer_id)
+                elif fired is NOT_TRIED:
+                    not_tried.add(timer_id)
+                sweep.fired += fired is True
+    finally:
+        if sweep.left or not_tried:
+            _release_leaving_the_lease(store, claim, sweep.left | not_tried)
     return sweep
+
+
+def _run_all(fire: Callable[[str], bool | None], timer_ids: list[str], pool: Executor | None) -> list:
+    if pool is None:
+        return [fire(timer_id) for timer_id in timer_ids]
+    futures = [pool.submit(contextvars.copy_context().run, fire, timer_id) for timer_id in timer_ids]
+    return [future.result() for future in futures]
+
+
+def claim_due(store: Store, claim: str, size: int) -> list[str]:
+    """Claim up to `size` due timers nobody holds for `claim`, under a lease; return their ids by due time."""
+    now = clock.now()
+    claimable = and_(
+        Timer.status == "waiting",
+        Timer.due_at < now,
+        or_(Timer.claimed_until.is_(None), Timer.claimed_until < now),
+    )
+    due = select(Timer.id).where(claimable).order_by(Timer.due_at, Timer.id).limit(size)
+    if store.is_postgresql:  # rows another claimer is marking now are its own: take the next ones
+        due = due.with_for_update(skip_locked=True)
+    with store.unit_of_work() as session:
+        # the ids first, then the claim: as one UPDATE ... IN (SELECT ... LIMIT), PostgreSQL may
+        # run the locking subquery more than once and claim more than `size`
+        timer_ids = list(session.scalars(due))
+        if not timer_ids:
+            return []
+        rows = session.execute(
+            update(Timer)
+            .where(Timer.id.in_(timer_ids), claimable)
+            .values(claimed_by=claim, claimed_until=now + LEASE)
+            .returning(Timer.id, Timer.due_at)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return [timer_id for timer_id, _ in sorted(rows, key=lambda row: (clock.as_utc(row[1]), row[0]))]
+
+
+def _release_leaving_the_lease(store: Store, claim: str, timer_ids: set[str]) -> None:
+    """Give back timers that could not fire so the next sweep tries them; if this fails, the lease lapses."""
+    try:
+        with store.unit_of_work() as session:
+            session.execute(
+                update(Timer)
+                .where(Timer.id.in_(timer_ids), Timer.claimed_by == claim)
+                .values(claimed_by=None, claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+    except Exception:
+        log.warning("timers left by a sweep could not be released; their lease lapses", exc_info=True)
 
 
 def _retrying(attempt: Callable, pause: Callable[[float], None]):
@@ -90,52 +177,62 @@ def _retrying(attempt: Callable, pause: Callable[[float], None]):
     raise AssertionError("unreachable")
 
 
-def _due_timer_ids(store: Store, tried: set[str]) -> list[str]:
-    with store.reading() as session:
-        query = (
-            select(Timer.id)
-            .where(Timer.status == "waiting", Timer.due_at < clock.now(), Timer.id.not_in(tried))
-            .order_by(Timer.due_at, Timer.id)
-            .limit(BATCH)
-        )
-        return list(session.scalars(query))
+def _fire_claimed(store: Store, timer_id: str, claim: str, actor: str, pause, stopping) -> object:
+    """Fire a claimed timer: True if it fired, False if it no longer needs to, None if it could not."""
+    if stopping():
+        return NOT_TRIED  # a stopping service ends soon; the next sweep anywhere fires it
+    try:
+        try:
+            return _retrying(partial(_fire, store, timer_id, claim, actor), pause)
+        except ProcessError as error:  # the diagram's fault: an incident, and the timer is done
+            return _retrying(partial(_raise_incident, store, timer_id, claim, error), pause)
+    except Exception:  # one timer never ends the sweep
+        log.exception("timer %s could not fire; the next sweep tries again", timer_id)
+        return None
 
 
-def _fire(store: Store, timer_id: str, actor: str) -> bool:
-    """Claim timer `timer_id` while it waits and is due, and fire it; False if it no longer does."""
+def _claimed(session: Session, timer_id: str, claim: str) -> Timer | None:
+    """Read timer `timer_id` if it still waits under `claim`, and clear the claim (moving its version)."""
+    timer = session.scalar(
+        select(Timer).where(Timer.id == timer_id, Timer.claimed_by == claim, Timer.status == "waiting")
+    )
+    if timer is not None:
+        timer.claimed_by, timer.claimed_until = None, None
+    return timer
+
+
+def _fire(store: Store, timer_id: str, claim: str, actor: str) -> bool:
+    """Fire timer `timer_id` in one transaction while `claim` holds it; False if it no longer waits."""
     with store.unit_of_work() as session:
-        claimed = session.execute(
-            update(Timer)
-            .where(Timer.id == timer_id, Timer.status == "waiting", Timer.due_at < clock.now())
-            .values(version=Timer.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            return False  # fired by another sweep, or cancelled, at this very moment
-        timer = session.get(Timer, timer_id, populate_existing=True)
+        timer = _claimed(session, timer_id, claim)
+        if timer is None:
+            return False  # cancelled, or taken by another after this claim lapsed
+        if clock.as_utc(timer.due_at) >= clock.now():
+            return False  # its case moved the due time since the claim: released, it fires when due
         if timer.case_id is None:  # a timer start event of a definition
             _start_case(session, timer, actor)
-            return True
-        try:
-            with session.begin_nested():
-                commands.fire_timer(session, timer, actor)
-        except ProcessError as error:
-            _raise_incident(session, timer, error)
+        else:
+            commands.fire_timer(session, timer, actor)
         return True
 
 
-def _raise_incident(session, timer: Timer, error: ProcessError) -> None:
-    log.error("timer %s of case %s failed: %s", timer.element_id, timer.case_id, error)
-    timer.status = "incident"
-    session.add(
-        Incident(
-            case_id=timer.case_id,
-            element_id=timer.element_id,
-            kind="failedTimer",
-            message=str(error),
-            created_at=clock.now(),
+def _raise_incident(store: Store, timer_id: str, claim: str, error: ProcessError) -> bool:
+    with store.unit_of_work() as session:
+        timer = _claimed(session, timer_id, claim)
+        if timer is None:
+            return False
+        log.error("timer %s of case %s failed: %s", timer.element_id, timer.case_id, error)
+        timer.status = "incident"
+        session.add(
+            Incident(
+                case_id=timer.case_id,
+                element_id=timer.element_id,
+                kind="failedTimer",
+                message=str(error),
+                created_at=clock.now(),
+            )
         )
-    )
+        return True
 
 
 def _start_case(session, timer: Timer, actor: str) -> None:
@@ -149,13 +246,18 @@ def _start_case(session, timer: Timer, actor: str) -> None:
 
 
 def next_due_at(store: Store, after: datetime | None = None) -> datetime | None:
-    """Return when the earliest waiting timer (due after `after`, if given) is due, or None."""
-    query = select(func.min(Timer.due_at)).where(Timer.status == "waiting")
+    """Return when a waiting timer (after `after`) can next be claimed: when due, or when its claim lapses."""
+    free = select(func.min(Timer.due_at)).where(
+        Timer.status == "waiting", or_(Timer.claimed_until.is_(None), Timer.claimed_until <= Timer.due_at)
+    )
+    held = select(func.min(Timer.claimed_until)).where(
+        Timer.status == "waiting", Timer.claimed_until > Timer.due_at
+    )
     if after is not None:
-        query = query.where(Timer.due_at > after)
+        free, held = free.where(Timer.due_at > after), held.where(Timer.claimed_until > after)
     with store.reading() as session:
-        due = session.scalar(query)
-    return clock.as_utc(due) if due is not None else None
+        times = [clock.as_utc(t) for t in (session.scalar(free), session.scalar(held)) if t is not None]
+    return min(times, default=None)
 
 
 def _wake_time(due: datetime) -> datetime:
@@ -163,17 +265,32 @@ def _wake_time(due: datetime) -> datetime:
 
 
 class TimerService:
-    """Runs the timer sweep in the serving process with APScheduler."""
+    """Runs the timer sweep in the serving process with APScheduler: at each due time, and as a safety net."""
 
-    def __init__(self, store: Store, sweep_interval: timedelta = SWEEP_INTERVAL) -> None:
+    def __init__(
+        self,
+        store: Store,
+        sweep_interval: timedelta = SWEEP_INTERVAL,
+        threads: int | None = None,
+        batch: int = BATCH,
+    ) -> None:
         self.store = store
         self.scheduler = BackgroundScheduler(timezone="UTC")
         self.sweep_interval = sweep_interval
+        # SQLite takes one writer at a time: more firing threads would only queue for its lock
+        self.threads = threads if threads is not None else (POOL_THREADS if store.is_postgresql else 1)
+        self.batch = batch
+        self._pool: ThreadPoolExecutor | None = None
+        self._stopping = threading.Event()
         self._swept_at = clock.now()
         self._sweeps_leaving_timers = 0
+        self._sweeping = 0  # sweeps running now; each sets the next wake-up when it ends
+        self._counting = threading.Lock()
 
     def start(self) -> None:
-        """Fire what was missed while down, then sweep periodically and at each due time."""
+        """Fire what was missed while down, then sweep at each due time, and periodically as a safety net."""
+        if self.threads > 1:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="timer-fire")
         self.scheduler.start()
         self.scheduler.add_job(
             self.sweep,
@@ -197,13 +314,20 @@ class TimerService:
         """Fire due timers, then set the wake-up for the next one, whatever happened."""
         started = clock.now()
         result = None
+        with self._counting:
+            self._sweeping += 1
         try:
-            result = sweep_due_timers(self.store)
+            result = sweep_due_timers(
+                self.store, pool=self._pool, batch=self.batch, stopping=self._stopping.is_set
+            )
         except Exception:  # the service must keep waking up
             log.exception("the timer sweep failed; it runs again shortly")
         finally:
+            with self._counting:
+                self._sweeping -= 1
             self._swept_at = started
-            self._rearm(result, started)
+            if not self._stopping.is_set():
+                self._rearm(result, started)
 
     def _rearm(self, result: Sweep | None, started: datetime) -> None:
         try:
@@ -225,9 +349,11 @@ class TimerService:
 
     def watch(self) -> None:
         """Wake up earlier for a timer armed since the last sweep that is due before the planned wake-up."""
+        if self._sweeping:
+            return  # the running sweep sets the wake-up when it ends
         try:
             due = next_due_at(self.store, after=self._swept_at)
-        except Exception:  # the next look comes in a second
+        except Exception:  # the next look comes shortly
             log.warning("the timer watch could not read the next due time", exc_info=True)
             return
         wake = self.scheduler.get_job("wake")
@@ -236,7 +362,7 @@ class TimerService:
 
     def wake_at(self, due: datetime | None) -> None:
         """Schedule a sweep just after `due` (timers fire strictly after their due time)."""
-        if due is None:
+        if due is None or self._stopping.is_set():
             return
         self.scheduler.add_job(
             self.sweep,
@@ -244,11 +370,15 @@ class TimerService:
             run_date=_wake_time(due),
             id="wake",
             replace_existing=True,
-            max_instances=1,
+            # the sweep that set this wake-up may still count as running when it comes due
+            max_instances=2,
             coalesce=True,
         )
 
     def stop(self) -> None:
-        """Stop the scheduler, waiting for a running sweep to finish."""
+        """Stop claiming and firing, give back what the running sweep claimed, and stop the scheduler."""
+        self._stopping.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
