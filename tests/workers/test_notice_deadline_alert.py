@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from engine.worker import TaskContext
-from standins.mail import MailSink
 from workers.notices import alert_head_of_notice_deadline
-from workers.settings import settings
-
-
-@pytest.fixture
-def sink(tmp_path, monkeypatch):
-    sink = MailSink(directory=tmp_path / "mail")
-    sink.start()
-    monkeypatch.setenv("LICFLOW_SMTP_URL", f"smtp://127.0.0.1:{sink.port}")
-    settings.cache_clear()
-    yield sink
-    sink.stop()
-    settings.cache_clear()
 
 
 def _alert(language: str) -> None:
