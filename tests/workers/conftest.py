@@ -1,4 +1,4 @@
-"""The workers' outside world in these tests: a loopback SMTP stand-in keeping what arrives."""
+"""The workers' outside world in these tests: a loopback SMTP stand-in and a documents folder."""
 
 from __future__ import annotations
 
@@ -17,4 +17,13 @@ def sink(tmp_path, monkeypatch):
     settings.cache_clear()
     yield sink
     sink.stop()
+    settings.cache_clear()
+
+
+@pytest.fixture
+def documents(tmp_path, monkeypatch):
+    """The folder the workers write documents into, fresh for the test."""
+    monkeypatch.setenv("LICFLOW_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    settings.cache_clear()
+    yield tmp_path / "documents"
     settings.cache_clear()

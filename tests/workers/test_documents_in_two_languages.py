@@ -18,21 +18,12 @@ from pypdf import PdfReader
 from engine.worker import TaskContext
 from procedure.calendar import ALMATY
 from tests.e2e.stories import STORIES
-from workers.issuance import issue_license, issue_refusal
-from workers.settings import settings
+from workers.issuance import issue_license, issue_refusal, refuse_to_consider
 
 KAZAKH_LETTERS = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
 ISSUED = "850315301235"  # Айбек Серікұлы Өтегенов: a one-time import license
 REFUSED = "910722400160"  # Әйгерім Ғалымқызы Бекова: refused on ground 4
 DECIDED = datetime(2026, 11, 17, 11, 0, tzinfo=ALMATY)
-
-
-@pytest.fixture
-def documents(tmp_path, monkeypatch):
-    monkeypatch.setenv("LICFLOW_DOCUMENTS_DIR", str(tmp_path / "documents"))
-    settings.cache_clear()
-    yield tmp_path / "documents"
-    settings.cache_clear()
 
 
 def text_of(path: str) -> str:
@@ -122,3 +113,21 @@ def test_the_reasoned_refusal_names_its_grounds_in_both_languages(documents, lan
     assert "мемлекеттік тізілімде ЖСН жоқ" in text
     # the case keeps the grounds in the application's language: the cabinet shows them
     assert refused["refusal_grounds_text"] == [grounds_text]
+
+
+def test_a_refusal_to_consider_names_the_missing_documents_in_each_language(documents):
+    # Arman Pharm's set lacked the permit no information system holds (appendix 1 item 8(3))
+    arman = STORIES["110540007770"]["application"]
+    with time_machine.travel(DECIDED, tick=False):
+        refused = refuse_to_consider(
+            ["permit"], arman["applicant_name"], None, context("110540007770", "refusal.refuse_to_consider")
+        )
+
+    text = text_of(refused["refusal_document"])
+    assert text.index("Өтінішті одан әрі қараудан бас тарту") < text.index(
+        "Отказ в дальнейшем рассмотрении заявления"
+    )
+    assert "Жетіспейтін құжаттар: біліктілік талаптарына сәйкестікті растайтын рұқсат" in text
+    assert (
+        "Недостающие документы: разрешение, подтверждающее соответствие квалификационным требованиям" in text
+    )
