@@ -5,7 +5,8 @@ are written in DejaVu Sans, which the project's setup installs (`make system-dep
 Debian's `fonts-dejavu-core`). There is no fallback: without the font no document is
 written (`FontMissing`), and a character the font has no glyph for stops the document
 (`GlyphMissing`) instead of printing as `?` or an empty box. The glyphs are read from
-the font file's own character map.
+the font file's own character map. One face is used (headings are set larger, not bold):
+each face a document registers is parsed again, and that parse is most of a document's cost.
 """
 
 from __future__ import annotations
@@ -50,27 +51,23 @@ class GlyphMissing(LicflowError):
 
 @dataclass(frozen=True)
 class DocumentFont:
-    """A TrueType font and its bold face, as a document uses them."""
+    """The TrueType font a document is written in."""
 
-    regular: Path = FONT_DIRECTORY / "DejaVuSans.ttf"
-    bold: Path = FONT_DIRECTORY / "DejaVuSans-Bold.ttf"
+    path: Path = FONT_DIRECTORY / "DejaVuSans.ttf"
 
     def install(self, pdf: FPDF) -> str:
-        """Register both faces with `pdf`; return the family name to `set_font` with."""
-        for path in (self.regular, self.bold):
-            if not path.is_file():
-                raise FontMissing(path)
-        pdf.add_font(FAMILY, fname=str(self.regular))
-        pdf.add_font(FAMILY, style="B", fname=str(self.bold))
+        """Register the font with `pdf`; return the family name to `set_font` with."""
+        if not self.path.is_file():
+            raise FontMissing(self.path)
+        pdf.add_font(FAMILY, fname=str(self.path))
         return FAMILY
 
-    def check(self, text: str, bold: bool = False) -> str:
-        """Return `text` if the face prints every character of it; else raise `GlyphMissing`."""
-        path = self.bold if bold else self.regular
-        glyphs = _code_points(path)
+    def check(self, text: str) -> str:
+        """Return `text` if the font prints every character of it; else raise `GlyphMissing`."""
+        glyphs = _code_points(self.path)
         for character in text:
             if character not in LAYOUT_CHARACTERS and ord(character) not in glyphs:
-                raise GlyphMissing(character, text, path)
+                raise GlyphMissing(character, text, self.path)
         return text
 
 
@@ -92,10 +89,10 @@ class PdfText:
         self.family = self.font.install(self.pdf)
         self.pdf.add_page()
 
-    def line(self, text: str, size: float = 10, height: float = 6, bold: bool = False) -> None:
+    def line(self, text: str, size: float = 10, height: float = 6) -> None:
         """Write `text` as one paragraph (wrapped to the page's width)."""
-        self.pdf.set_font(self.family, style="B" if bold else "", size=size)
-        self.pdf.multi_cell(0, height, self.font.check(text, bold), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font(self.family, size=size)
+        self.pdf.multi_cell(0, height, self.font.check(text), new_x="LMARGIN", new_y="NEXT")
 
     def space(self, height: float = 4) -> None:
         """Leave `height` millimetres empty."""

@@ -42,7 +42,7 @@ def write_document(path: Path, document: Document, application_language: str | N
         _ = translator(language)
         if index:
             text.space(8)
-        text.line(_(document.heading) % document.heading_values, size=14, height=8, bold=True)
+        text.line(_(document.heading) % document.heading_values, size=15, height=9)
         text.space(2)
         for label, value in document.lines:
             values = value if isinstance(value, list) else [value]

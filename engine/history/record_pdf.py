@@ -24,13 +24,13 @@ def write_record_pdf(record: dict[str, Any], path: Path, language: str | None = 
     text = PdfText()
     case = record["case"]
 
-    def line(value: str, size: float = 9, height: float = 5, bold: bool = False) -> None:
-        text.line(value, size, height, bold)
+    def line(value: str, size: float = 9, height: float = 5) -> None:
+        text.line(value, size, height)
 
     def at(iso: str | None) -> str:
         return moment_text(datetime.fromisoformat(iso) if iso else None, language)
 
-    line(_("Case history %(case)s") % {"case": case["business_key"] or case["id"]}, 15, 9, bold=True)
+    line(_("Case history %(case)s") % {"case": case["business_key"] or case["id"]}, 15, 9)
     line(
         _("Case %(id)s: %(process)s version %(version)s, %(status)s")
         % {"id": case["id"], "process": case["process"], "version": case["version"], "status": case["status"]}
@@ -45,12 +45,11 @@ def write_record_pdf(record: dict[str, Any], path: Path, language: str | None = 
         _("Chain: %(state)s") % {"state": _("intact") if chain["intact"] else chain["finding"]},
         11,
         6,
-        bold=True,
     )
     line(_("Head: event %(seq)s, %(hash)s") % {"seq": chain["head_seq"], "hash": chain["head_hash"]})
-    line(_("Replay: %(verdict)s") % {"verdict": record["replay"]["verdict"]}, 11, 6, bold=True)
+    line(_("Replay: %(verdict)s") % {"verdict": record["replay"]["verdict"]}, 11, 6)
     text.space(2)
-    line(_("Deadlines"), 11, 6, bold=True)
+    line(_("Deadlines"), 11, 6)
     for name, due in record["deadlines"]["due"].items():
         line(f"{_(due['meaning'])}: {at(due['at'])} ({name})")
         for skipped in (due.get("explanation") or {}).get("skipped", []):
@@ -62,11 +61,11 @@ def write_record_pdf(record: dict[str, Any], path: Path, language: str | None = 
         line(record["deadlines"]["summary"])
     if record["findings"]:
         text.space(2)
-        line(_("Findings"), 11, 6, bold=True)
+        line(_("Findings"), 11, 6)
         for finding in record["findings"]:
             line(f"{finding['seq']}. {at(finding['at'])} {finding['element_id']}: {finding['text']}")
     text.space(2)
-    line(_("Events"), 11, 6, bold=True)
+    line(_("Events"), 11, 6)
     for event in record["events"]:
         where = f" {event['element_id']}" if event["element_id"] else ""
         line(f"{event['seq']}. {at(event['at'])} {event['actor']}: {event['kind']}{where}")

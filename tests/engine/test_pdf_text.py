@@ -12,7 +12,7 @@ KAZAKH_LETTERS = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
 
 def test_every_kazakh_letter_and_russian_text_comes_back_out_of_the_pdf(tmp_path):
     document = PdfText()
-    document.line(f"Қазақ әріптері: {KAZAKH_LETTERS}", bold=True)
+    document.line(f"Қазақ әріптері: {KAZAKH_LETTERS}", size=15)
     document.line("Лицензия № 216KZ26001000001 — разовая лицензия")
 
     path = document.save(tmp_path / "letters.pdf")
@@ -27,7 +27,7 @@ def test_without_the_font_no_document_is_written_and_the_error_names_font_and_pa
     missing = tmp_path / "fonts" / "DejaVuSans.ttf"
 
     with pytest.raises(FontMissing) as raised:
-        PdfText(DocumentFont(regular=missing, bold=missing))
+        PdfText(DocumentFont(missing))
 
     assert str(missing) in str(raised.value)
     assert f"apt-get install {FONT_PACKAGE}" in str(raised.value)
@@ -42,15 +42,3 @@ def test_a_character_the_font_cannot_print_stops_the_document_and_is_named(tmp_p
 
     assert raised.value.character == "深"
     assert "U+6DF1" in str(raised.value) and "DejaVuSans.ttf" in str(raised.value)
-
-
-def test_the_bold_face_is_checked_against_its_own_glyphs():
-    font = DocumentFont()
-
-    sans_serif_a = "\U0001d5a0"  # MATHEMATICAL SANS-SERIF CAPITAL A: in the regular face only
-
-    assert font.check("Ұлттық қауіпсіздік комитеті", bold=True) == "Ұлттық қауіпсіздік комитеті"
-    assert font.check(sans_serif_a) == sans_serif_a
-    with pytest.raises(GlyphMissing) as raised:
-        font.check(sans_serif_a, bold=True)
-    assert "DejaVuSans-Bold.ttf" in str(raised.value)
