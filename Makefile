@@ -51,8 +51,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
 
-## system-deps: Debian's chromium for the browser tests (installed when missing and run as root)
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf  # engine/pdf_text.py writes documents in it
+
+## system-deps: Debian's DejaVu fonts for the PDF documents and chromium for the browser tests (installed when missing and run as root)
 system-deps:
+	@if [ ! -f $(FONT) ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian's fonts-dejavu-core: documents print Kazakh and Russian letters in it"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "$(FONT) is missing: run 'sudo apt-get install fonts-dejavu-core'; no PDF document is written without it"; \
+	  fi; \
+	fi
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing Debian's chromium for the browser tests"; \

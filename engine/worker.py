@@ -5,7 +5,8 @@ is what it writes. It ends in one of three ways, named in BPMN terms: it returns
 (success), it raises `BpmnError` (a business error the diagram catches), or it
 raises anything else (a technical failure, retried with backoff, then an incident).
 Workers import only this module from the engine: it also gives them the engine's clock
-(`now()`, `today()` in the engine's zone) and PDF text that prints every letter.
+(`now()`, `today()` in the engine's zone), the languages people read (`translator`,
+`moment_text`, `day_text`) and PDF text that prints every letter or fails (`PdfText`).
 """
 
 from __future__ import annotations
@@ -20,19 +21,29 @@ from typing import Any
 
 from engine import clock
 from engine.errors import UnknownTopic
-from engine.pdf_text import document_font, printable
+from engine.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, checked, day_text, moment_text, translator
+from engine.pdf_text import DocumentFont, FontMissing, GlyphMissing, PdfText
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "N_",
     "BpmnError",
+    "DocumentFont",
+    "FontMissing",
+    "GlyphMissing",
     "Outcome",
+    "PdfText",
     "TaskContext",
     "WorkerRegistry",
-    "document_font",
+    "checked",
+    "day_text",
     "idempotency_key",
+    "moment_text",
     "now",
-    "printable",
     "run_handler",
     "today",
+    "translator",
 ]
 
 log = logging.getLogger(__name__)

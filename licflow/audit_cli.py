@@ -20,6 +20,7 @@ from engine.history.record_pdf import write_record_pdf
 from engine.history.replay import replay_case
 from engine.history.verdict import verdict
 from engine.history.what_if import what_if
+from engine.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engine.runtime.definitions import read_documents
 from store.db import Store
 
@@ -132,8 +133,15 @@ def _what_if(session, ids: list[str], definitions: tuple[Path, ...]) -> None:
 @audit.command()
 @click.argument("case")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("."), help="Folder to write into.")
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The language of the PDF record (the reader's).",
+)
 @click.pass_obj
-def export(settings, case: str, out: Path) -> None:
+def export(settings, case: str, out: Path, language: str) -> None:
     """Write the case's whole record (events, chain, verdict, deadlines) as JSON and as PDF."""
     with _session(settings) as session:
         try:
@@ -144,5 +152,5 @@ def export(settings, case: str, out: Path) -> None:
     name = f"case-{record['case']['business_key'] or case}"
     json_path = out / f"{name}.json"
     json_path.write_text(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-    pdf_path = write_record_pdf(record, out / f"{name}.pdf")
+    pdf_path = write_record_pdf(record, out / f"{name}.pdf", language)
     click.echo(f"{json_path}\n{pdf_path}")

@@ -4,7 +4,9 @@ Each seeded applicant's `application` becomes a portal application (the XML of f
 and 2), and its story says what the officer does once the case waits for one: issue,
 or refuse preliminarily on the story's grounds and then after the hearing. A story
 with `demo_until` stops there ("officer_review": a person is to judge it; "hearing":
-the hearing's outcome is left open), so the pages show cases at every stage.
+the hearing's outcome is left open), so the pages show cases at every stage. An
+application's `language` (some seeded applicants write in Russian or English) is the
+language of its notices and documents.
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ def application_xml(story: Story) -> bytes:
         "contractNumber": a["contract_number"],
         "contractEnd": a["contract_end"],
         "payment": payment,
+        "language": a.get("language") or "",  # absent: Kazakh, the state language
         "documents": "".join(
             f'<document kind="{kind}">{kind}-{escape(a["contract_number"])}.pdf</document>'
             for kind in a["documents"]

@@ -124,7 +124,7 @@ def example_application(applicant_id: str = "150440001110", **fields: str) -> by
         "contractEnd": "2027-09-30", "counterparty": "Shenzhen Radio Co", "counterpartyCountry": "CN",
         "origin": "KZ", "destination": "CN",
         "payment": f"<paymentReference>PAY-2026-{applicant_id[-4:]}</paymentReference>",
-        "decision": "", "basis": "",
+        "decision": "", "basis": "", "language": "",
     }  # fmt: skip
     values.update(fields)
     values.setdefault(
@@ -147,9 +147,13 @@ def example_application(applicant_id: str = "150440001110", **fields: str) -> by
       <unit>pcs</unit><value>48000.00</value><currency>USD</currency></line>
   </goods>
   {v["payment"]}{v["decision"]}{v["basis"]}
-  <documents>{v["documents"]}</documents>
+  <documents>{v["documents"]}</documents>{_language(v["language"])}
 </application>
 """.encode()
+
+
+def _language(language: str) -> str:
+    return f"\n  <language>{language}</language>" if language else ""
 
 
 def example_execution_report(

@@ -4,16 +4,18 @@ The license number has 16 characters [EEC Board Decision 199]: list section (3),
 `KZ`, the last two digits of the year (2), the issuing authority's code (3) and a
 sequence number (6) [the last three assumed for KZ; the authority code is configured].
 Numbers come from the engine's number series, so none is skipped or given twice, and
-a retried task keeps the number it got.
+a retried task keeps the number it got. The documents are written in Kazakh and Russian
+(and in English for an English application, `language`), see `workers.documents`.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from engine.worker import TaskContext, WorkerRegistry, today
+from engine.worker import N_, TaskContext, WorkerRegistry, checked, day_text, today
 from procedure.grounds import describe as describe_grounds
-from workers.documents import write_pdf
+from procedure.wording import direction_name, document_name, kind_name
+from workers.documents import Document, case_folder, write_document
 from workers.settings import settings
 
 registry = WorkerRegistry()
@@ -68,7 +70,7 @@ def _add_year(day: date) -> date:
 @registry.topic("license.issue")
 def issue_license(
     kind, direction, list_section, applicant_id, applicant_name, contract_number, contract_end,
-    government_decision_until, basis_document_number, basis_document_end, context: TaskContext,
+    government_decision_until, basis_document_number, basis_document_end, language, context: TaskContext,
 ):  # fmt: skip
     """Allocate the number, fix the validity and write the license document."""
     config = settings()
@@ -78,18 +80,21 @@ def issue_license(
         list_section, issued_on.year, config.authority_code, context.allocate_number(series)
     )
     valid_until = validity(kind, issued_on, contract_end, government_decision_until, basis_document_end)
-    document = write_pdf(
-        config.documents_dir / _folder(context) / f"license-{number}.pdf",
-        f"License No. {number}",
+    license_document = Document(
+        N_("License No. %(number)s"),
         [
-            ("Kind", kind.replace("_", "-")),
-            ("Direction", direction),
-            ("Section of the unified list", list_section),
-            ("Licensee", f"{applicant_name} ({applicant_id})"),
-            ("Contract", contract_number or "-"),
-            ("Basis document", basis_document_number or "-"),
-            ("Valid", f"{issued_on.isoformat()} to {valid_until.isoformat()}"),
+            (N_("Kind"), lambda lang: kind_name(kind, lang)),
+            (N_("Direction"), lambda lang: direction_name(direction, lang)),
+            (N_("Section of the unified list"), list_section),
+            (N_("Licensee"), f"{applicant_name} ({applicant_id})"),
+            (N_("Contract"), contract_number or "—"),
+            (N_("Basis document"), basis_document_number or "—"),
+            (N_("Valid"), lambda lang: f"{day_text(issued_on, lang)} — {day_text(valid_until, lang)}"),
         ],
+        {"number": number},
+    )
+    document = write_document(
+        config.documents_dir / case_folder(context) / f"license-{number}.pdf", license_document, language
     )
     return {
         "license_number": number,
@@ -101,36 +106,50 @@ def issue_license(
 
 
 @registry.topic("refusal.issue")
-def issue_refusal(refusal_grounds, refusal_reasons, hearing_minutes, applicant_name, context: TaskContext):
+def issue_refusal(
+    refusal_grounds, refusal_reasons, hearing_minutes, applicant_name, language, context: TaskContext
+):
     """appendix 1, para 13: the reasoned refusal names its grounds."""
-    grounds_text = describe_grounds(refusal_grounds or [])
+    grounds = refusal_grounds or []
     decided_on = today()
-    document = write_pdf(
-        settings().documents_dir / _folder(context) / "refusal.pdf",
-        "Reasoned refusal to issue a license",
-        [("Applicant", applicant_name), ("Grounds", "; ".join(grounds_text))]
-        + [("Reasons", refusal_reasons or "-"), ("Hearing", hearing_minutes or "-")],
+    refusal = Document(
+        N_("Reasoned refusal to issue a license"),
+        [
+            (N_("Applicant"), applicant_name),
+            (N_("Decided on"), lambda lang: day_text(decided_on, lang)),
+            (N_("Grounds for refusal (appendix 1 of the Rules)"), _grounds_in_each_language(grounds)),
+            (N_("Reasons"), refusal_reasons or "—"),
+            (N_("Hearing (para 13 of the Rules)"), hearing_minutes or "—"),
+        ],
+    )
+    document = write_document(
+        settings().documents_dir / case_folder(context) / "refusal.pdf", refusal, language
     )
     return {
-        "refusal_grounds_text": grounds_text,
+        "refusal_grounds_text": describe_grounds(grounds, checked(language)),
         "refusal_document": str(document),
         "decided_on": decided_on.isoformat(),
     }
 
 
+def _grounds_in_each_language(grounds: list[int]) -> list:
+    return [(lambda lang, number=number: describe_grounds([number], lang)[0]) for number in sorted(grounds)]
+
+
 @registry.topic("refusal.refuse_to_consider")
-def refuse_to_consider(missing_documents, applicant_name, context: TaskContext):
+def refuse_to_consider(missing_documents, applicant_name, language, context: TaskContext):
     """Law on Permits and Notifications art. 25: an incomplete set is returned with reasons."""
     decided_on = today()
-    document = write_pdf(
-        settings().documents_dir / _folder(context) / "refusal-to-consider.pdf",
-        "Refusal to consider the application further",
-        [("Applicant", applicant_name), ("Missing documents", ", ".join(missing_documents or []))],
+    missing = missing_documents or []
+    refusal = Document(
+        N_("Refusal to consider the application further"),
+        [
+            (N_("Applicant"), applicant_name),
+            (N_("Decided on"), lambda lang: day_text(decided_on, lang)),
+            (N_("Missing documents"), [(lambda lang, d=d: document_name(d, lang)) for d in missing]),
+        ],
+    )
+    document = write_document(
+        settings().documents_dir / case_folder(context) / "refusal-to-consider.pdf", refusal, language
     )
     return {"refusal_document": str(document), "decided_on": decided_on.isoformat()}
-
-
-def _folder(context: TaskContext) -> str:
-    return "".join(
-        ch if ch.isalnum() or ch in "-_" else "_" for ch in (context.business_key or context.case_id)
-    )

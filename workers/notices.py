@@ -3,16 +3,20 @@
 `smtp://host:port` (plain), `smtp+starttls://user:password@host:port` or
 `smtps://user:password@host:port`. Each message's Message-ID is the task's
 idempotency key, so a retried task's second send is recognised as the same message.
+Every message is written in the application's language (`language`: kk, ru or en,
+Kazakh when the application named none), its times in that language's local format with
+the zone (Asia/Almaty) named.
 """
 
 from __future__ import annotations
 
 import smtplib
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
-from engine.worker import TaskContext, WorkerRegistry, now
+from engine.worker import TaskContext, WorkerRegistry, checked, moment_text, now, translator
 from procedure.grounds import describe as describe_grounds
 from workers.settings import settings
 
@@ -57,33 +61,49 @@ def send_mail(context: TaskContext, to: str, subject: str, body: str) -> None:
 @registry.topic("notice.hearing")
 def send_hearing_notice(
     applicant_email, applicant_name, preliminary_grounds, refusal_reasons, hearing_at, statutory_due_at,
-    context: TaskContext,
+    language, context: TaskContext,
 ):  # fmt: skip
     """para 13: the preliminary decision, its grounds and the time and method of the hearing."""
-    grounds = "\n".join(f"  {line}" for line in describe_grounds(preliminary_grounds or []))
+    language = checked(language)
+    _ = translator(language)
+    hearing, due = _moment(hearing_at, language), _moment(statutory_due_at, language)
+    grounds = "\n".join(f"  {line}" for line in describe_grounds(preliminary_grounds or [], language))
+    paragraphs = [
+        _("Dear %(name)s,") % {"name": applicant_name},
+        _("The provider has made a preliminary decision to refuse the license on the grounds:")
+        + f"\n{grounds}\n"
+        + _("Reasons: %(reasons)s") % {"reasons": refusal_reasons or "—"},
+        _(
+            "You are invited to a hearing at %(hearing)s, by video call or in person at the "
+            "provider's office, to give your objections (para 13 of the Rules)."
+        )
+        % {"hearing": hearing}
+        + "\n"
+        + _("The result is due by %(due)s.") % {"due": due},
+    ]
     send_mail(
         context,
         to=applicant_email,
-        subject=f"Preliminary decision to refuse a license ({context.business_key}): hearing at {hearing_at}",
-        body=f"Dear {applicant_name},\n\n"
-        f"The provider has made a preliminary decision to refuse the license on the grounds:\n{grounds}\n"
-        f"Reasons: {refusal_reasons or '-'}\n\n"
-        f"You are invited to a hearing at {hearing_at} (Asia/Almaty), by video call or in person "
-        f"at the provider's office, to give your objections (para 13 of the Rules).\n"
-        f"The result is due by {statutory_due_at}.\n",
+        subject=_("Preliminary decision to refuse a license (%(application)s): hearing at %(hearing)s")
+        % {"application": context.business_key, "hearing": hearing},
+        body="\n\n".join(paragraphs) + "\n",
     )
     return {"hearing_notice_sent_at": now().isoformat()}
 
 
 @registry.topic("notice.result")
-def send_result_notice(applicant_email, applicant_name, cabinet_message, context: TaskContext):
+def send_result_notice(applicant_email, applicant_name, cabinet_message, language, context: TaskContext):
     """appendix 1 item 5: tell the applicant the result is in the personal cabinet."""
+    _ = translator(language)
     send_mail(
         context,
         to=applicant_email,
-        subject=f"Result of your license application {context.business_key}",
-        body=f"Dear {applicant_name},\n\n{cabinet_message}\n"
-        "The document is available in your personal cabinet on the portal.\n",
+        subject=_("Result of your license application %(application)s")
+        % {"application": context.business_key},
+        body=_("Dear %(name)s,") % {"name": applicant_name}
+        + f"\n\n{cabinet_message}\n"
+        + _("The document is available in your personal cabinet on the portal.")
+        + "\n",
     )
 
 
@@ -93,33 +113,52 @@ def _tell_officers_and_heads(context: TaskContext, subject: str, body: str) -> N
 
 
 @registry.topic("deadline.warn")
-def warn_of_deadline(statutory_due_at, context: TaskContext):
+def warn_of_deadline(statutory_due_at, language, context: TaskContext):
     """para 9, para 13: officers and heads are warned one working day before the term ends."""
+    _, key = translator(language), {"application": context.business_key}
     _tell_officers_and_heads(
         context,
-        f"Term ends tomorrow: application {context.business_key}",
-        f"The statutory term of application {context.business_key} ends {statutory_due_at}.",
+        _("Term ends tomorrow: application %(application)s") % key,
+        _("The statutory term of application %(application)s ends %(due)s.")
+        % {**key, "due": _moment(statutory_due_at, language)},
     )
 
 
 @registry.topic("deadline.escalate")
-def escalate_deadline(statutory_due_at, context: TaskContext):
+def escalate_deadline(statutory_due_at, language, context: TaskContext):
     """para 9, para 13: the head of department is told the term was missed."""
+    _, key = translator(language), {"application": context.business_key}
     _tell_officers_and_heads(
         context,
-        f"Term missed: application {context.business_key}",
-        f"The statutory term of application {context.business_key} ended {statutory_due_at} "
-        "without a result. The case waits for its decision.",
+        _("Term missed: application %(application)s") % key,
+        _(
+            "The statutory term of application %(application)s ended %(due)s without a result. "
+            "The case waits for its decision."
+        )
+        % {**key, "due": _moment(statutory_due_at, language)},
     )
 
 
 @registry.topic("deadline.notice_passed")
-def alert_head_of_notice_deadline(hearing_notice_due_at, statutory_due_at, context: TaskContext):
+def alert_head_of_notice_deadline(hearing_notice_due_at, statutory_due_at, language, context: TaskContext):
     """para 13: the head is told a hearing notice can no longer leave 3 working days of the term."""
+    _, key = translator(language), {"application": context.business_key}
     _tell_officers_and_heads(
         context,
-        f"Hearing notice deadline passed: application {context.business_key}",
-        f"The officer has not decided on application {context.business_key}, and the latest time "
-        f"for a hearing notice 3 working days before the term ends ({hearing_notice_due_at}) has "
-        f"passed. A preliminary refusal made now is recorded as late; the term ends {statutory_due_at}.",
+        _("Hearing notice deadline passed: application %(application)s") % key,
+        _(
+            "The officer has not decided on application %(application)s, and the latest time for a "
+            "hearing notice 3 working days before the term ends (%(notice_due)s) has passed. A "
+            "preliminary refusal made now is recorded as late; the term ends %(due)s."
+        )
+        % {
+            **key,
+            "notice_due": _moment(hearing_notice_due_at, language),
+            "due": _moment(statutory_due_at, language),
+        },
     )
+
+
+def _moment(value: str | None, language: str | None) -> str:
+    """Return an ISO time as people of `language` read it, the zone named."""
+    return moment_text(datetime.fromisoformat(value) if value else None, language)

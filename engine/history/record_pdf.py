@@ -1,4 +1,8 @@
-"""Write a case's record as a PDF a person can file."""
+"""Write a case's record as a PDF a person can file, in the language of who asked for it.
+
+The headings and labels are translated (Kazakh by default); times are local, zone named.
+What the record quotes stays as it was recorded: element ids, event kinds, the data.
+"""
 
 from __future__ import annotations
 
@@ -7,60 +11,66 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-
-from engine.history.verdict import local
-from engine.pdf_text import document_font, printable
+from engine.i18n import DEFAULT_LANGUAGE, checked, moment_text, translator
+from engine.pdf_text import PdfText
 
 DATA_SHOWN = 400  # characters of an event's data printed; the JSON export has it all
 
 
-def write_record_pdf(record: dict[str, Any], path: Path) -> Path:
-    """Write the record (from `case_record`) to `path`; return the path."""
-    pdf = FPDF()
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    font = document_font(pdf)
+def write_record_pdf(record: dict[str, Any], path: Path, language: str | None = DEFAULT_LANGUAGE) -> Path:
+    """Write the record (from `case_record`) to `path` in `language`; return the path."""
+    language = checked(language)
+    _ = translator(language)
+    text = PdfText()
     case = record["case"]
 
-    def line(text: str, size: int = 9, height: float = 5) -> None:
-        pdf.set_font(font, size=size)
-        pdf.multi_cell(0, height, printable(text, font), new_x="LMARGIN", new_y="NEXT")
+    def line(value: str, size: float = 9, height: float = 5) -> None:
+        text.line(value, size, height)
 
-    line(f"Case history {case['business_key'] or case['id']}", 15, 9)
-    line(f"Case {case['id']}: {case['process']} version {case['version']}, {case['status']}")
-    line(f"Started {_local(case['started_at'])}; exported {_local(record['exported_at'])}")
-    pdf.ln(3)
+    def at(iso: str | None) -> str:
+        return moment_text(datetime.fromisoformat(iso) if iso else None, language)
+
+    line(_("Case history %(case)s") % {"case": case["business_key"] or case["id"]}, 15, 9)
+    line(
+        _("Case %(id)s: %(process)s version %(version)s, %(status)s")
+        % {"id": case["id"], "process": case["process"], "version": case["version"], "status": case["status"]}
+    )
+    line(
+        _("Started %(started)s; exported %(exported)s")
+        % {"started": at(case["started_at"]), "exported": at(record["exported_at"])}
+    )
+    text.space(3)
     chain = record["chain"]
-    line("Chain: " + ("intact" if chain["intact"] else chain["finding"]), 11, 6)
-    line(f"Head: event {chain['head_seq']}, {chain['head_hash']}")
-    line(f"Replay: {record['replay']['verdict']}", 11, 6)
-    pdf.ln(2)
-    line("Deadlines", 11, 6)
+    line(
+        _("Chain: %(state)s") % {"state": _("intact") if chain["intact"] else chain["finding"]},
+        11,
+        6,
+    )
+    line(_("Head: event %(seq)s, %(hash)s") % {"seq": chain["head_seq"], "hash": chain["head_hash"]})
+    line(_("Replay: %(verdict)s") % {"verdict": record["replay"]["verdict"]}, 11, 6)
+    text.space(2)
+    line(_("Deadlines"), 11, 6)
     for name, due in record["deadlines"]["due"].items():
-        line(f"{name}: {_local(due['at'])} ({due['meaning']})")
+        line(f"{_(due['meaning'])}: {at(due['at'])} ({name})")
         for skipped in (due.get("explanation") or {}).get("skipped", []):
-            line(f"    skipped {skipped['date']}: {skipped['reason']}")
+            line(
+                "    "
+                + _("skipped %(day)s: %(reason)s") % {"day": skipped["date"], "reason": _(skipped["reason"])}
+            )
     if record["deadlines"]["summary"]:
         line(record["deadlines"]["summary"])
     if record["findings"]:
-        pdf.ln(2)
-        line("Findings", 11, 6)
+        text.space(2)
+        line(_("Findings"), 11, 6)
         for finding in record["findings"]:
-            line(f"{finding['seq']}. {_local(finding['at'])} {finding['element_id']}: {finding['text']}")
-    pdf.ln(2)
-    line("Events", 11, 6)
+            line(f"{finding['seq']}. {at(finding['at'])} {finding['element_id']}: {finding['text']}")
+    text.space(2)
+    line(_("Events"), 11, 6)
     for event in record["events"]:
         where = f" {event['element_id']}" if event["element_id"] else ""
-        line(f"{event['seq']}. {_local(event['at'])} {event['actor']}: {event['kind']}{where}")
+        line(f"{event['seq']}. {at(event['at'])} {event['actor']}: {event['kind']}{where}")
         if event["data"]:
             shown = json.dumps(event["data"], ensure_ascii=False, sort_keys=True)
             line("    " + (shown if len(shown) <= DATA_SHOWN else shown[:DATA_SHOWN] + " ..."), 7, 4)
-        line(f"    hash {event['hash']}", 6, 3)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
-
-
-def _local(iso: str) -> str:
-    return local(datetime.fromisoformat(iso))
+        line("    " + _("hash %(hash)s") % {"hash": event["hash"]}, 6, 3)
+    return text.save(path)

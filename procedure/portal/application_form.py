@@ -2,7 +2,9 @@
 
 The portal starts a `license_issuance` case with the variables read here (the public
 API of the diagram, see README); the document itself is checked against
-`application.xsd` and a few rules XSD 1.0 cannot say.
+`application.xsd` and a few rules XSD 1.0 cannot say. The optional `<language>` (kk, ru
+or en; Kazakh, the state language, when absent) is signed with the rest and becomes the
+case's `language`: the applicant's notices and documents are written in it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from lxml import etree
 
 from engine.dialect.xmlsafe import parse_xml
+from engine.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from procedure.portal.errors import ApplicationInvalid
 
 NAMESPACE = "urn:licflow:application:1"
@@ -50,6 +53,7 @@ class ApplicationForm:
     payment_reference: str | None
     fee_receipt: str | None
     documents: tuple[str, ...]
+    language: str = DEFAULT_LANGUAGE
 
     def variables(self) -> dict[str, Any]:
         """Return the start variables of a `license_issuance` case, without `submitted_at`."""
@@ -66,6 +70,7 @@ class ApplicationForm:
             "basis_document_number": self.basis_document_number,
             "basis_document_end": self.basis_document_end,
             "documents": list(self.documents),
+            "language": self.language,
         }
         if self.payment_reference:
             variables["payment_reference"] = self.payment_reference
@@ -79,7 +84,7 @@ def read_application(root: etree._Element) -> ApplicationForm:
     """Check the signed application against its schema and rules; return what it declares."""
     schema = _schema()
     if not schema.validate(root):
-        raise ApplicationInvalid(schema_errors(schema.error_log))
+        raise ApplicationInvalid(_language_said_plainly(schema_errors(schema.error_log)))
     form = ApplicationForm(
         applicant_id=_text(root, "a:applicant/a:id"),
         applicant_name=_text(root, "a:applicant/a:name"),
@@ -98,6 +103,7 @@ def read_application(root: etree._Element) -> ApplicationForm:
         payment_reference=_text(root, "a:paymentReference") or None,
         fee_receipt=_text(root, "a:feeReceipt") or None,
         documents=_documents(root),
+        language=_text(root, "a:language") or DEFAULT_LANGUAGE,
     )
     _check_rules(form)
     return form
@@ -114,6 +120,17 @@ def _check_rules(form: ApplicationForm) -> None:
         errors["governmentDecisionDate"] = "an exclusive license needs the Government decision's date"
     if errors:
         raise ApplicationInvalid(errors)
+
+
+def _language_said_plainly(errors: dict[str, str]) -> dict[str, str]:
+    """Say which languages an application may ask for, instead of the schema's facet message."""
+    value = _VALUE.search(errors.get("language", ""))
+    if value:
+        errors["language"] = (
+            f"{value.group(1)!r} is not a language licflow writes in: choose one of "
+            f"{', '.join(LANGUAGES)}, or leave <language> out for Kazakh"
+        )
+    return errors
 
 
 def _documents(root: etree._Element) -> tuple[str, ...]:
@@ -137,6 +154,7 @@ def _day(text: str) -> date:
 
 _NAMESPACE = re.compile(r"\{[^}]*\}")
 _ELEMENT = re.compile(r"^Element '([^']+)'")
+_VALUE = re.compile(r"The value '([^']*)'")
 
 
 def schema_errors(log) -> dict[str, str]:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from engine.external.worker_loop import WorkerLoop
+from engine.i18n import moment_text
 from licflow.workers import load_registry
 from procedure.calendar import ALMATY
 from procedure.grounds import describe
@@ -77,21 +80,8 @@ def test_every_seeded_application_ends_as_its_story_says(world, in_process_worke
     assert_every_story_ended_as_told(orchestrator, outcomes)
     # para 8, para 9: each story's registration day and statutory due time
     assert {a: (o["registered_on"], o["statutory_due_at"]) for a, o in outcomes.items()} == REGISTERED_AND_DUE
-    # hearing notices reached the applicants with the hearing time and the grounds
-    notices = [m for m in mail.messages() if m["Subject"].startswith("Preliminary decision")]
-    refused = [a for a, s in STORIES.items() if s["story"].startswith("refused after hearing")]
-    assert sorted(m["To"] for m in notices) == sorted(
-        STORIES[a]["application"]["applicant_email"] for a in refused
-    )
-    court = next(m for m in notices if m["To"] == STORIES["210840010108"]["application"]["applicant_email"])
-    body = court.get_content()
-    assert "6. a court decision in force" in body
-    assert variables_of(orchestrator, cases["210840010108"])["hearing_at"] in court["Subject"]
-
-    # grounds 1, 2, 9 and 10: the refusal document names the officer's grounds in the Rules' words
-    for applicant_id, story in STORIES.items():
-        if "officer" in story:
-            assert outcomes[applicant_id]["refusal_grounds_text"] == describe(story["officer"]["grounds"])
+    # hearing notices reached the applicants in their application's language, with the grounds
+    assert_every_applicant_was_written_to_in_their_language(orchestrator, mail, cases, outcomes)
     # every refusal but the late one gave its notice in time
     in_time = {a: o["hearing_notice_in_time"] for a, o in outcomes.items() if "hearing_notice_in_time" in o}
     assert [a for a, timely in in_time.items() if not timely] == [LATE]
@@ -102,10 +92,53 @@ def test_every_seeded_application_ends_as_its_story_says(world, in_process_worke
             select(HistoryEvent.case_id).where(HistoryEvent.element_id == "hearing_notice_late")
         ).all()
     assert recorded == [cases[LATE]]
-    # para 5: Aibek Serikov's license ends with its certificate, before the contract does
+    # para 5: Айбек Серікұлы Өтегенов's license ends with its certificate, before the contract does
     assert outcomes["850315301235"]["valid_until"] == "2027-03-31"
     # item 8(3): Kalkan Arms' permit came with the application; Arman Pharm's set lacked it
     assert outcomes["170340008881"]["qualification_evidence"] == [
         "permit for section 2.22: submitted by the applicant (appendix 1 item 8(3))"
     ]
     assert outcomes["110540007770"]["missing_documents"] == ["permit"]
+
+
+# The subject of a hearing notice begins so in each language (para 13).
+PRELIMINARY = {
+    "kk": "Лицензия беруден бас тарту туралы алдын ала шешім",
+    "ru": "Предварительное решение об отказе в выдаче лицензии",
+    "en": "Preliminary decision to refuse a license",
+}
+
+
+def language_of(applicant_id: str) -> str:
+    return STORIES[applicant_id]["application"].get("language") or "kk"  # Kazakh when none is named
+
+
+def assert_every_applicant_was_written_to_in_their_language(orchestrator, mail, cases, outcomes) -> None:
+    """Each refused applicant got one hearing notice in its language; documents carry kk and ru."""
+    refused = [a for a, s in STORIES.items() if s["story"].startswith("refused after hearing")]
+    notices = {m["To"]: m for m in mail.messages() if m["Subject"].startswith(tuple(PRELIMINARY.values()))}
+    assert sorted(notices) == sorted(STORIES[a]["application"]["applicant_email"] for a in refused)
+    for applicant_id in refused:
+        notice = notices[STORIES[applicant_id]["application"]["applicant_email"]]
+        language = language_of(applicant_id)
+        assert notice["Subject"].startswith(PRELIMINARY[language]), (applicant_id, notice["Subject"])
+        assert STORIES[applicant_id]["name"] in notice.get_content()
+    # the court ban's notice (Russian): the ground in the official wording, the hearing in local time
+    court = notices[STORIES["210840010108"]["application"]["applicant_email"]]
+    assert language_of("210840010108") == "ru"
+    assert "6. в отношении услугополучателя имеется вступившее в законную силу решение" in court.get_content()
+    hearing_at = datetime.fromisoformat(variables_of(orchestrator, cases["210840010108"])["hearing_at"])
+    assert moment_text(hearing_at, "ru") in court["Subject"] and "(Asia/Almaty)" in court["Subject"]
+    # grounds 1, 2, 9 and 10: the refusal names the officer's grounds in the Rules' words
+    for applicant_id, story in STORIES.items():
+        if "officer" in story:
+            expected = describe(story["officer"]["grounds"], language_of(applicant_id))
+            assert outcomes[applicant_id]["refusal_grounds_text"] == expected
+    # a Kazakh applicant's license, read back from the PDF: the name whole, Kazakh then Russian
+    issued = outcomes["850315301235"]
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(Path(issued["license_document"])).pages).split()
+    )
+    number = issued["license_number"]
+    assert "Айбек Серікұлы Өтегенов" in text
+    assert text.index(f"№ {number} лицензия") < text.index(f"Лицензия № {number}")

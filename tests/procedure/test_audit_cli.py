@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from licflow.cli import main
@@ -61,6 +62,34 @@ def test_export_writes_the_record_as_json_and_pdf(store, issued, tmp_path):
     assert record["deadlines"]["due"]["statutory_due_at"]["explanation"]["working_days"] == 5
     assert [e["seq"] for e in record["events"]] == list(range(1, len(record["events"]) + 1))
     assert (tmp_path / "case-APP-1.pdf").read_bytes().startswith(b"%PDF")
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+@pytest.mark.parametrize(
+    ("asked", "heading", "started"),
+    [
+        ((), "APP-1 ісінің тарихы", "Басталды: 14 сәуір 2025, 10:00 (Asia/Almaty)"),  # Kazakh by default
+        (("--language", "ru"), "История дела APP-1", "Начато: 14 апреля 2025, 10:00 (Asia/Almaty)"),
+        (("--language", "en"), "Case history APP-1", "Started 14 April 2025, 10:00 (Asia/Almaty)"),
+    ],
+)
+def test_the_pdf_record_is_written_in_the_language_of_who_asks(
+    store, issued, tmp_path, asked, heading, started
+):
+    result = licflow(store, "export", issued.case_id, "--out", str(tmp_path), *asked)
+
+    assert result.exit_code == 0
+    text = pdf_text(tmp_path / "case-APP-1.pdf")
+    assert text.startswith(heading) and started in text
+
+
+def test_a_language_licflow_does_not_speak_is_refused_by_export(store, issued, tmp_path):
+    result = licflow(store, "export", issued.case_id, "--out", str(tmp_path), "--language", "de")
+
+    assert result.exit_code == 2 and "'de' is not one of 'kk', 'ru', 'en'" in result.output
 
 
 @pytest.mark.history_edited
