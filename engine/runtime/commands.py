@@ -65,7 +65,8 @@ def complete_user_task(
         "user_task_completed", actor, row.element_id, task_id=task_id, data=data, clock=case.now.isoformat()
     )
     task.data.update(data)
-    task.run()
+    with cases.diagram_errors():
+        task.run()  # its complete and end listeners run here
     cases.advance(case)
     _save(session, case, actor)
     return case.id

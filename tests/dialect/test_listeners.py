@@ -1,0 +1,111 @@
+"""Execution and task listeners of type expression and script run where Camunda 7 runs them."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import InvalidDiagram, ProcessError
+from tests.dialect import drive
+
+NOTE_START = "${execution.setVariable(&#39;trail&#39;, trail.concat(&#39; note:start&#39;))}"
+CREATE = "${task.setAssignee(execution.getVariable(&#39;reviewer&#39;))}"
+
+
+def test_start_and_end_listeners_of_the_process_and_a_task_run_in_order(orchestrator):
+    drive.deploy(orchestrator, "listener_trail")
+
+    case_id = orchestrator.start_case("dialect_listener_trail", variables={"takes": 0})
+
+    assert drive.status(orchestrator, case_id) == "completed"
+    trail = drive.variables(orchestrator, case_id)["trail"]
+    assert trail == "process:start note:start note:end process:end"
+
+
+def test_a_take_listener_runs_once_each_time_its_flow_is_taken(orchestrator):
+    drive.deploy(orchestrator, "listener_trail")
+
+    case_id = orchestrator.start_case("dialect_listener_trail", variables={"takes": 0})
+
+    assert drive.variables(orchestrator, case_id)["takes"] == 3
+    assert drive.completed_elements(orchestrator, case_id).count("count") == 4
+
+
+def test_a_create_listener_sets_the_assignee_and_the_assignment_listener_sees_it(orchestrator):
+    drive.deploy(orchestrator, "listener_tasks")
+
+    case_id = orchestrator.start_case("dialect_listener_tasks", variables={"reviewer": "ann"})
+
+    (review,) = drive.open_tasks(orchestrator, case_id)
+    assert review.assignee == "ann"
+    seen = drive.variables(orchestrator, case_id)
+    assert (seen["assigned_to"], seen["assignment_seen"]) == ("ann", "assignment of Review the request")
+
+
+def test_a_complete_listener_writes_the_variable_the_next_gateway_reads(orchestrator):
+    drive.deploy(orchestrator, "listener_tasks")
+    fast = orchestrator.start_case("dialect_listener_tasks", variables={"reviewer": None})
+    slow = orchestrator.start_case("dialect_listener_tasks", variables={"reviewer": None})
+
+    drive.complete(orchestrator, fast, "review", {"score": 8})
+    drive.complete(orchestrator, slow, "review", {"score": 2})
+
+    assert drive.open_elements(orchestrator, fast) == ["sign"]
+    assert drive.open_elements(orchestrator, slow) == ["hearing"]
+    assert drive.variables(orchestrator, fast)["route"] == "fast"
+
+
+def test_a_failing_listener_fails_the_command_naming_the_element_and_the_listener(orchestrator):
+    orchestrator.deploy(
+        drive.variant("listener_trail", NOTE_START, "${execution.setVariable(&#39;share&#39;, 1 / parts)}")
+    )
+
+    with pytest.raises(ProcessError) as failed:
+        orchestrator.start_case("dialect_listener_trail", variables={"takes": 0})
+
+    message = str(failed.value)
+    assert 'task "note" ("Note the request"): the start execution listener #1' in message
+    assert "parts" in message
+    assert drive.case_ids(orchestrator, "dialect_listener_trail") == []
+
+
+def test_a_failing_complete_listener_leaves_the_task_open(orchestrator):
+    drive.deploy(orchestrator, "listener_tasks")
+    case_id = orchestrator.start_case("dialect_listener_tasks", variables={"reviewer": None})
+
+    with pytest.raises(ProcessError) as failed:
+        drive.complete(orchestrator, case_id, "review", {})  # no score: None > 5 fails
+
+    assert 'userTask "review" ("Review the request"): the complete task listener #3' in str(failed.value)
+    assert drive.open_elements(orchestrator, case_id) == ["review"]
+
+
+ESCAPES = [
+    ("expression", "${&#39;&#39;.getClass().forName(&#39;java.lang.Runtime&#39;)}"),
+    ("expression", "${execution.__class__}"),
+    ("python", "open(&#39;{sentinel}&#39;, &#39;w&#39;)"),
+    ("python", "x = ().__class__.__base__.__subclasses__()"),
+    ("javascript", "require(&#39;fs&#39;).writeFileSync(&#39;{sentinel}&#39;, &#39;x&#39;)"),
+    ("javascript", "this.constructor.constructor(&#39;return process&#39;)().exit(1)"),
+]
+
+
+@pytest.mark.parametrize(("language", "payload"), ESCAPES)
+def test_a_listener_cannot_escape_the_sandbox(orchestrator, tmp_path, language, payload):
+    sentinel = tmp_path / "escaped"
+    payload = payload.replace("{sentinel}", str(sentinel))
+    if language == "expression":
+        listener = f'<camunda:taskListener expression="{payload}" event="create" />'
+    else:
+        script = f'<camunda:script scriptFormat="{language}">{payload}</camunda:script>'
+        listener = f'<camunda:taskListener event="create">{script}</camunda:taskListener>'
+    documents = drive.variant(
+        "listener_tasks", f'<camunda:taskListener expression="{CREATE}" event="create" />', listener
+    )
+
+    with pytest.raises((InvalidDiagram, ProcessError)) as stopped:
+        orchestrator.deploy(documents)
+        orchestrator.start_case("dialect_listener_tasks")
+
+    assert "review" in str(stopped.value)
+    assert not sentinel.exists()
+    assert drive.case_ids(orchestrator, "dialect_listener_tasks") == []
