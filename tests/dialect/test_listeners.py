@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidDiagram, ProcessError
+from engine.history.replay import replay_case
+from engine.people import assignment
 from tests.dialect import drive
 
 NOTE_START = "${execution.setVariable(&#39;trail&#39;, trail.concat(&#39; note:start&#39;))}"
@@ -109,3 +111,42 @@ def test_a_listener_cannot_escape_the_sandbox(orchestrator, tmp_path, language, 
     assert "review" in str(stopped.value)
     assert not sentinel.exists()
     assert drive.case_ids(orchestrator, "dialect_listener_tasks") == []
+
+
+def test_a_claim_runs_the_assignment_listener_and_a_replay_runs_it_again(orchestrator):
+    drive.deploy(orchestrator, "listener_tasks")
+    case_id = orchestrator.start_case("dialect_listener_tasks", variables={"reviewer": None})
+    assert "assigned_to" not in drive.variables(orchestrator, case_id)
+
+    (review,) = drive.open_tasks(orchestrator, case_id)
+    with orchestrator.store.unit_of_work() as session:
+        assignment.claim(session, review.id, "officer2")
+
+    assert drive.variables(orchestrator, case_id)["assigned_to"] == "officer2"
+    with orchestrator.store.unit_of_work() as session:
+        assignment.set_assignee(session, review.id, "officer3", "head1")
+    assert drive.variables(orchestrator, case_id)["assigned_to"] == "officer3"
+    with orchestrator.store.unit_of_work() as session:
+        assert replay_case(session, case_id).reproduced
+
+
+def test_a_delete_listener_runs_when_a_boundary_event_cancels_the_task(orchestrator):
+    drive.deploy(orchestrator, "listener_withdrawal")
+    case_id = orchestrator.start_case("dialect_listener_withdrawal", business_key="W-1")
+
+    orchestrator.correlate_message("withdrawal", business_key="W-1")
+
+    assert drive.open_elements(orchestrator, case_id) == ["archive"]
+    seen = drive.variables(orchestrator, case_id)
+    assert (seen["withdrawn_from"], seen["review_ended"]) == ("Review the request", "end")
+
+
+def test_a_completed_task_runs_its_end_listener_and_not_its_delete_listener(orchestrator):
+    drive.deploy(orchestrator, "listener_withdrawal")
+    case_id = orchestrator.start_case("dialect_listener_withdrawal", business_key="W-2")
+
+    drive.complete(orchestrator, case_id, "review")
+
+    assert drive.status(orchestrator, case_id) == "completed"
+    seen = drive.variables(orchestrator, case_id)
+    assert seen["review_ended"] == "end" and "withdrawn_from" not in seen
