@@ -150,3 +150,67 @@ def test_a_completed_task_runs_its_end_listener_and_not_its_delete_listener(orch
     assert drive.status(orchestrator, case_id) == "completed"
     seen = drive.variables(orchestrator, case_id)
     assert seen["review_ended"] == "end" and "withdrawn_from" not in seen
+
+
+def _with_listener(element_id: str, listener: str, name: str = "pass_through_tasks") -> dict[str, bytes]:
+    return drive.edited(
+        name, element_id, inner=f"<bpmn:extensionElements>{listener}</bpmn:extensionElements>"
+    )
+
+
+REFUSED = [
+    ("note", '<camunda:executionListener event="start" />', "needs an expression or a script"),
+    (
+        "note",
+        '<camunda:executionListener expression="${x}" event="take" />',
+        'on event "take" is not supported',
+    ),
+    (
+        "note",
+        '<camunda:taskListener expression="${x}" event="create" />',
+        "a task listener belongs to a user task",
+    ),
+    (
+        "note",
+        '<camunda:executionListener event="end"><camunda:script scriptFormat="js" resource="audit.js" />'
+        "</camunda:executionListener>",
+        "script must be written inline",
+    ),
+    (
+        "answer",
+        '<camunda:taskListener event="timeout"><camunda:script scriptFormat="python">x = 1</camunda:script>'
+        "</camunda:taskListener>",
+        'a task listener on event "timeout" is not supported',
+    ),
+    (
+        "note",
+        '<camunda:executionListener event="end"><camunda:script scriptFormat="groovy">x = 1</camunda:script>'
+        "</camunda:executionListener>",
+        "scriptFormat 'groovy', which licflow does not run",
+    ),
+    (
+        "note",
+        '<camunda:executionListener expression="${a &gt;}" event="start" />',
+        "cannot read the start listener",
+    ),
+]
+
+
+@pytest.mark.parametrize(("element_id", "listener", "says"), REFUSED)
+def test_a_listener_licflow_cannot_run_is_refused_at_deploy(orchestrator, element_id, listener, says):
+    with pytest.raises(InvalidDiagram) as refused:
+        orchestrator.deploy(_with_listener(element_id, listener))
+
+    assert says in str(refused.value)
+    assert f'"{element_id}"' in str(refused.value) or f" {element_id} " in str(refused.value)
+
+
+def test_a_take_listener_on_a_flow_leaving_an_event_based_gateway_is_refused(orchestrator):
+    listener = '<camunda:executionListener expression="${x}" event="take" />'
+
+    with pytest.raises(InvalidDiagram) as refused:
+        orchestrator.deploy(_with_listener("Flow_2", listener, "event_gateway"))
+
+    assert 'sequenceFlow "Flow_2": a take listener on a flow leaving an event-based gateway' in str(
+        refused.value
+    )
