@@ -6,6 +6,7 @@ from bench import (
     decisions,
     engine_commands,
     expressions,
+    listeners,
     scale_out,
     scripts,
     task_list,
@@ -24,3 +25,4 @@ if __name__ == "__main__":
     decisions.main()
     expressions.main()
     scripts.main()
+    listeners.main()

@@ -2,10 +2,11 @@
 
 A claim is a compare-and-set on the task's projection row, so of two officers claiming
 the same task at once exactly one gets it and the other gets Conflict. Both are
-recorded in the case's history. When the task has assignment listeners, a change of its
-assignee is also a command on the case: the listeners run (`engine.dialect.listeners`),
-may set variables or another assignee, and the case is saved, with the change recorded
-as `task_assignee_changed` so a replay runs them again.
+recorded in the case's history. When the task has task listeners, a change of its
+assignee is also a command on the case: the case learns the assignee (its listeners read
+it), its assignment listeners run (`engine.dialect.listeners`) and may set variables or
+another assignee, and the case is saved, with the change recorded as
+`task_assignee_changed` so a replay does the same.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.dialect.listeners.hooks import assignment_changed, has_assignment_listeners
+from engine.dialect.listeners.hooks import assignment_changed, has_task_listeners
 from engine.errors import Conflict, NotFound
 from engine.runtime import cases, waits
 from engine.runtime.definitions import specs_of
@@ -32,6 +33,7 @@ def may_work_on(task: UserTask, username: str, roles: set[str] | frozenset[str])
 def claim(session: Session, task_id: str, username: str) -> None:
     """Make `username` the assignee of an open task; someone else's claim is a Conflict."""
     task = _open_task(session, task_id)
+    previous = task.assignee
     claimed = session.execute(
         update(UserTask)
         .where(
@@ -46,7 +48,8 @@ def claim(session: Session, task_id: str, username: str) -> None:
     if claimed.rowcount != 1:
         raise Conflict(f"task {task_id} is claimed by {task.assignee}")
     _record(session, task, "user_task_claimed", username)
-    _assignee_changed(session, task, f"user:{username}")
+    if previous != username:
+        _assignee_changed(session, task, f"user:{username}")
 
 
 def unclaim(session: Session, task_id: str, username: str, override: bool = False) -> None:
@@ -97,8 +100,8 @@ def _record(session: Session, task: UserTask, kind: str, username: str, **data) 
 
 
 def _assignee_changed(session: Session, task: UserTask, actor: str) -> None:
-    """Run the task's assignment listeners, if it has any, and save the case they may have changed."""
-    if not _has_assignment_listeners(session, task):
+    """Tell a task with task listeners its new assignee, run its assignment listeners, save the case."""
+    if not _listened(session, task):
         return
     case = cases.open_case(session, task.case_id)
     engine_task = waits.find_task(case.workflow, task.id)
@@ -117,11 +120,11 @@ def _assignee_changed(session: Session, task: UserTask, actor: str) -> None:
     cases.finish(session, case, actor)
 
 
-def _has_assignment_listeners(session: Session, task: UserTask) -> bool:
+def _listened(session: Session, task: UserTask) -> bool:
     definition = session.get(ProcessDefinition, session.get(Case, task.case_id).definition_id)
     spec, subprocess_specs = specs_of(definition)
     return any(
-        has_assignment_listeners(task_spec)
+        has_task_listeners(task_spec)
         for process in (spec, *subprocess_specs.values())
         for task_spec in process.task_specs.values()
         if getattr(task_spec, "bpmn_id", None) == task.element_id

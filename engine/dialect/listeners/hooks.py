@@ -89,9 +89,9 @@ def assignment_changed(my_task, assignee: str | None) -> str | None:
     return my_task.internal_data[ASSIGNEE]
 
 
-def has_assignment_listeners(spec) -> bool:
-    """Tell whether a user task spec runs listeners when its assignee changes."""
-    return _has(spec, "task", "assignment")
+def has_task_listeners(spec) -> bool:
+    """Tell whether a user task spec has task listeners (which keep its assignee in the case's state)."""
+    return _has(spec, "task")
 
 
 def _enter(my_task) -> None:
