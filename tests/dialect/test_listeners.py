@@ -214,3 +214,16 @@ def test_a_take_listener_on_a_flow_leaving_an_event_based_gateway_is_refused(orc
     assert 'sequenceFlow "Flow_2": a take listener on a flow leaving an event-based gateway' in str(
         refused.value
     )
+
+
+def test_each_instance_of_a_multi_instance_user_task_runs_its_task_listeners(orchestrator):
+    opening = '<bpmn:userTask id="approve" name="Approve" camunda:assignee="${approver}">'
+    listeners = (
+        '<bpmn:extensionElements><camunda:taskListener expression="${task.setAssignee(approver.toUpperCase())}"'
+        ' event="create" /></bpmn:extensionElements>'
+    )
+    orchestrator.deploy(drive.variant("mi_approvals", opening, opening + listeners))
+
+    case_id = orchestrator.start_case("dialect_mi_approvals", variables={"approvers": ["ana", "bek", "dana"]})
+
+    assert sorted(t.assignee for t in drive.open_tasks(orchestrator, case_id)) == ["ANA", "BEK", "DANA"]
