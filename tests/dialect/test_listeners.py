@@ -219,8 +219,9 @@ def test_a_take_listener_on_a_flow_leaving_an_event_based_gateway_is_refused(orc
 def test_each_instance_of_a_multi_instance_user_task_runs_its_task_listeners(orchestrator):
     opening = '<bpmn:userTask id="approve" name="Approve" camunda:assignee="${approver}">'
     listeners = (
-        '<bpmn:extensionElements><camunda:taskListener expression="${task.setAssignee(approver.toUpperCase())}"'
-        ' event="create" /></bpmn:extensionElements>'
+        "<bpmn:extensionElements>"
+        '<camunda:taskListener expression="${task.setAssignee(approver.toUpperCase())}" event="create" />'
+        "</bpmn:extensionElements>"
     )
     orchestrator.deploy(drive.variant("mi_approvals", opening, opening + listeners))
 
