@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidDiagram, ProcessError
+from engine.history.chain_check import check_cases
 from engine.history.replay import replay_case
 from engine.people import assignment
 from tests.dialect import drive
@@ -30,6 +31,8 @@ def test_a_take_listener_runs_once_each_time_its_flow_is_taken(orchestrator):
 
     assert drive.variables(orchestrator, case_id)["takes"] == 3
     assert drive.completed_elements(orchestrator, case_id).count("count") == 4
+    with orchestrator.store.unit_of_work() as session:
+        assert replay_case(session, case_id).reproduced  # the listeners run again, alike
 
 
 def test_a_create_listener_sets_the_assignee_and_the_assignment_listener_sees_it(orchestrator):
@@ -128,6 +131,8 @@ def test_a_claim_runs_the_assignment_listener_and_a_replay_runs_it_again(orchest
     assert drive.variables(orchestrator, case_id)["assigned_to"] == "officer3"
     with orchestrator.store.unit_of_work() as session:
         assert replay_case(session, case_id).reproduced
+        (checked,) = check_cases(session, [case_id])
+        assert checked.intact
 
 
 def test_a_delete_listener_runs_when_a_boundary_event_cancels_the_task(orchestrator):
