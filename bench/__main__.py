@@ -6,6 +6,7 @@ from bench import (
     decisions,
     engine_commands,
     expressions,
+    listeners,
     scale_out,
     scripts,
     task_list,
@@ -26,3 +27,4 @@ if __name__ == "__main__":
     expressions.main()
     scripts.main()
     timer_lateness.main()
+    listeners.main()

@@ -39,6 +39,7 @@ EXPRESSION_ATTRIBUTES = (
     (CAMUNDA, "priority"),
     ("", "calledElement"),
 )
+LISTENERS = (f"{CAMUNDA}executionListener", f"{CAMUNDA}taskListener")
 INNER_ELEMENTS = ("multiInstanceLoopCharacteristics", "conditionExpression")
 TEXT_ELEMENTS = (f"{BPMN}loopCardinality", f"{CAMUNDA}inputParameter", f"{CAMUNDA}outputParameter")
 
@@ -64,6 +65,10 @@ def _problems(root) -> Iterator[str]:
             yield from _expression(node, node.tag.rsplit("}", 1)[-1], node.text or "")
         elif node.tag == f"{CAMUNDA}script":
             yield from _script(node)
+        elif node.tag in LISTENERS and node.get("expression") is not None:
+            yield from _expression(
+                node, f"the {node.get('event')} listener's expression", node.get("expression")
+            )
         for namespace, attribute in EXPRESSION_ATTRIBUTES:
             value = node.get(f"{namespace}{attribute}" if namespace else attribute)
             if value is not None and (attribute != "calledElement" or "{" in value):

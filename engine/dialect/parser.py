@@ -59,6 +59,7 @@ from engine.dialect.constructs.specs import (
 )
 from engine.dialect.decisions.task import DECISION_TASK_PARSER_CLASSES, FeelDecisionsMixin
 from engine.dialect.expression_check import check_expressions
+from engine.dialect.listeners.reading import ListeningProcessParser, give_takes_an_element
 from engine.dialect.script_tasks import SandboxedScriptTaskParser
 from engine.dialect.timer_events import CamundaTimerParser
 from engine.dialect.xmlsafe import parse_xml
@@ -164,6 +165,7 @@ class LicflowCallActivityParser(MultiInstanceParser, CamundaAttributes, CallActi
 class LicflowParser(FeelDecisionsMixin, CamundaParser):
     """CamundaParser that keeps the attributes licflow needs, decides with FEEL and reads XML safely."""
 
+    PROCESS_PARSER_CLASS = ListeningProcessParser
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (ExternalTaskParser, ExternalServiceTask),
@@ -224,6 +226,7 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
                 refusals.check(root, name)
                 check_expressions(root, name)
                 rewrite.prepare(root)
+                give_takes_an_element(root)
                 self.add_bpmn_xml(root, filename=name)
         except ValidationException as error:
             raise InvalidDiagram(f"{name}: {error}") from error

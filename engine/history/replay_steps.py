@@ -12,6 +12,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
+from engine.dialect.listeners.hooks import assignment_changed
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
 from engine.runtime.cases import change_variables
@@ -30,6 +31,7 @@ INPUTS = (
     "signal_received",
     "variables_changed",
     "case_deleted",
+    "task_assignee_changed",
 )
 
 
@@ -116,6 +118,9 @@ def apply(workflow: BpmnWorkflow, step: Step) -> None:
         change_variables(workflow, data.get("modifications") or {}, data.get("deletions") or [])
     elif event.kind == "case_deleted":
         workflow.cancel()
+    elif event.kind == "task_assignee_changed":
+        task = _one(waits.ready_user_tasks(workflow), event.element_id, "open user task")
+        assignment_changed(task, data.get("assignee"))
 
 
 def _fire_timer(workflow: BpmnWorkflow, element_id: str) -> None:

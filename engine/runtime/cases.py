@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -162,12 +164,19 @@ def advance(case: OpenCase) -> None:
         if getattr(spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
             case.completed_elements.append(spec.bpmn_id)
 
-    try:
+    with diagram_errors():
         case.workflow.do_engine_steps(did_complete_task=did_complete)
+    case.thrown_signals.extend(thrown_signals(case.workflow))
+
+
+@contextmanager
+def diagram_errors() -> Iterator[None]:
+    """Turn a failure of the diagram's code (an expression, a script, a listener) into ProcessError."""
+    try:
+        yield
     except SpiffWorkflowException as error:
         element = getattr(getattr(error, "task_spec", None), "bpmn_id", None)
         raise ProcessError(f"the diagram failed at {element or 'an element'}: {error}", element) from error
-    case.thrown_signals.extend(thrown_signals(case.workflow))
 
 
 def thrown_signals(workflow: BpmnWorkflow) -> list[str]:

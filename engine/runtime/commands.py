@@ -65,7 +65,8 @@ def complete_user_task(
         "user_task_completed", actor, row.element_id, task_id=task_id, data=data, clock=case.now.isoformat()
     )
     task.data.update(data)
-    task.run()
+    with cases.diagram_errors():
+        task.run()  # its complete and end listeners run here
     cases.advance(case)
     _save(session, case, actor)
     return case.id
@@ -177,7 +178,8 @@ def correlate_message(session: Session, case_id: str, name: str, variables: Vari
     case.history.append(
         "message_correlated", actor, name=name, variables=variables, clock=case.now.isoformat()
     )
-    case.workflow.catch(BpmnEvent(VariablesMessageEventDefinition(name), payload=variables))
+    with cases.diagram_errors():
+        case.workflow.catch(BpmnEvent(VariablesMessageEventDefinition(name), payload=variables))
     cases.advance(case)
     _save(session, case, actor)
 
@@ -189,7 +191,8 @@ def fire_timer(session: Session, timer: Timer, actor: str) -> None:
     if engine_task is None or not engine_task.has_state(TaskState.WAITING):
         raise Conflict(f"timer {timer.id} no longer waits in its case")
     before = json.dumps(engine_task.internal_data.get("event_value"), sort_keys=True, default=str)
-    case.workflow.refresh_timers()
+    with cases.diagram_errors():
+        case.workflow.refresh_timers()
     after = json.dumps(engine_task.internal_data.get("event_value"), sort_keys=True, default=str)
     # a cycle stays waiting for its next due time; it fired when its count moved on
     if engine_task.has_state(TaskState.WAITING) and after == before:
@@ -210,7 +213,8 @@ def delete_case(session: Session, case_id: str, reason: str | None, actor: str) 
     """End a running case where it stands, cancelling what it waits for; the reason goes to history."""
     case = _running(session, case_id)
     case.history.append("case_deleted", actor, reason=reason, clock=case.now.isoformat())
-    case.workflow.cancel()
+    with cases.diagram_errors():
+        case.workflow.cancel()  # the end and delete listeners of what was waiting run here
     case.row.status, case.row.ended_at = "deleted", case.now
     _save(session, case, actor)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.dialect.expressions import evaluate
+from engine.dialect.listeners.running import ASSIGNEE
 from engine.errors import ProcessError
 from engine.runtime import waits
 from store.models import ExternalTask, Incident, MessageSubscription, Timer, UserTask
@@ -123,13 +124,20 @@ def _user_task_row(case_id, workflow, task, now) -> dict:
         status="open",
         candidate_groups=_as_list_column(_candidates(workflow, task, camunda.get("candidateGroups"))),
         candidate_users=_as_list_column(_candidates(workflow, task, camunda.get("candidateUsers"))),
-        assignee=_evaluated(workflow, task, camunda.get("assignee")),
+        assignee=_assignee(workflow, task, camunda.get("assignee")),
         form_key=camunda.get("formKey"),
         due_at=_due_at(workflow, task, camunda.get("dueDate")),
         created_at=now,
         completed_at=None,
         completed_by=None,
     )
+
+
+def _assignee(workflow, task, expression: str | None) -> str | None:
+    """Return the assignee: as task listeners left it (engine/dialect/listeners), else camunda:assignee."""
+    if ASSIGNEE in task.internal_data:
+        return task.internal_data[ASSIGNEE]
+    return _evaluated(workflow, task, expression)
 
 
 def _candidates(workflow, task, expression: str | None) -> str | None:

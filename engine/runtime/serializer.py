@@ -17,6 +17,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 from engine.dialect.constructs import gateways, multi_instance, specs
 from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
+from engine.dialect.listeners.hooks import attach as attach_listeners
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 from engine.dialect.timer_events import TIMER_CLASSES
 
@@ -88,6 +89,8 @@ def load_spec(serialized: str):
     dct = json.loads(serialized)
     spec = SERIALIZER.from_dict(dct[SPEC_KEY])
     subprocess_specs = {k: SERIALIZER.from_dict(v) for k, v in dct[SUBPROCESS_SPECS_KEY].items()}
+    for process in (spec, *subprocess_specs.values()):
+        attach_listeners(process)  # the specs run their execution and task listeners
     return spec, subprocess_specs
 
 

@@ -687,21 +687,61 @@ CAMUNDA = [
         ),
         "camunda:inputOutput is not supported",
     ),
-    refused(
-        "camunda:executionListener",
-        "code run at start, end or take",
-        _note(inner=_ext('<camunda:executionListener expression="${x}" event="start" />')),
-        "camunda:executionListener is not supported",
+    runs(
+        "camunda:executionListener (expression or script) on start and end",
+        "code run when the element or process starts and ends",
+        "test_listeners.py::test_start_and_end_listeners_of_the_process_and_a_task_run_in_order",
+    ),
+    runs(
+        "camunda:executionListener on take (a sequence flow)",
+        "code run each time the flow is taken",
+        "test_listeners.py::test_a_take_listener_runs_once_each_time_its_flow_is_taken",
     ),
     refused(
-        "camunda:taskListener",
-        "code run at create, assignment, complete or delete",
+        "camunda:executionListener with camunda:class or delegateExpression",
+        "calls Java code",
+        _note(inner=_ext('<camunda:executionListener class="org.acme.Audit" event="start" />')),
+        'task "note" ("Note the request"): an execution listener calling a Java class (camunda:class) cannot run in licflow; in licflow: an expression listener',
+    ),
+    runs(
+        "camunda:taskListener on create",
+        "code run when the user task is created (it may set the assignee)",
+        "test_listeners.py::test_a_create_listener_sets_the_assignee_and_the_assignment_listener_sees_it",
+    ),
+    runs(
+        "camunda:taskListener on assignment",
+        "code run when the assignee is set: at creation, by a listener, a claim or the REST API",
+        "test_listeners.py::test_a_claim_runs_the_assignment_listener_and_a_replay_runs_it_again",
+    ),
+    runs(
+        "camunda:taskListener on complete",
+        "code run when the user task is completed",
+        "test_listeners.py::test_a_complete_listener_writes_the_variable_the_next_gateway_reads",
+    ),
+    runs(
+        "camunda:taskListener on delete",
+        "code run when the user task is cancelled",
+        "test_listeners.py::test_a_delete_listener_runs_when_a_boundary_event_cancels_the_task",
+    ),
+    refused(
+        "camunda:taskListener on update or timeout",
+        "code run when a task property changes, or when the listener's timer fires",
         Edit(
             "pass_through_tasks",
             "answer",
-            inner=_ext('<camunda:taskListener expression="${x}" event="create" />'),
+            inner=_ext('<camunda:taskListener expression="${x}" event="update" />'),
         ),
-        "camunda:taskListener is not supported",
+        'userTask "answer" ("Answer"): a task listener on event "update" is not supported; in licflow: create or assignment or complete or delete',
+    ),
+    refused(
+        "camunda:taskListener with camunda:class or delegateExpression",
+        "calls Java code",
+        Edit(
+            "pass_through_tasks",
+            "answer",
+            inner=_ext('<camunda:taskListener delegateExpression="${audit}" event="create" />'),
+        ),
+        'userTask "answer" ("Answer"): a task listener calling a delegate expression cannot run in licflow',
     ),
     refused(
         "camunda:in and camunda:out on a call activity",

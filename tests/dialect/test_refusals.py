@@ -70,14 +70,15 @@ def test_an_attribute_licflow_would_ignore_is_refused(orchestrator):
     assert "one transaction" in message
 
 
-def test_listeners_are_refused(orchestrator):
+def test_a_java_listener_is_refused_naming_the_element_and_the_way_to_do_it(orchestrator):
     listener = (
-        '<bpmn:extensionElements><camunda:executionListener expression="${x}" event="start" />'
+        '<bpmn:extensionElements><camunda:executionListener class="org.acme.Audit" event="start" />'
         "</bpmn:extensionElements>"
     )
     message = _refusal(orchestrator, drive.edited("pass_through_tasks", "note", inner=listener))
 
-    assert 'task "note" ("Note the request"): camunda:executionListener is not supported' in message
+    assert 'task "note" ("Note the request"): an execution listener calling a Java class' in message
+    assert "an expression listener" in message and "script listener" in message and "external task" in message
 
 
 def test_an_element_licflow_does_not_run_is_refused(orchestrator):

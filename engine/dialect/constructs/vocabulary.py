@@ -136,6 +136,7 @@ UNSUPPORTED_BPMN = {
 # camunda:* elements that run (the form model of user tasks) or are only stored (properties).
 CAMUNDA_ELEMENTS = frozenset(
     {"formData", "formField", "properties", "property", "validation", "constraint", "value"}
+    | {"executionListener", "taskListener", "script"}  # listeners: engine/dialect/listeners
 )
 
 LATER = "not supported yet"
@@ -143,8 +144,6 @@ UNSUPPORTED_CAMUNDA = {
     "in": f"call activity variable mappings are {LATER}: the called case sees every variable of its caller",
     "out": f"call activity variable mappings are {LATER}: the caller gets every variable of the called case",
     "inputOutput": f"input/output mappings are {LATER}: set the variables in a script task before or after",
-    "executionListener": f"execution listeners are {LATER}: a script task on the path",
-    "taskListener": f"task listeners are {LATER}: camunda:assignee or a script task before the user task",
     "failedJobRetryTimeCycle": "a worker gives the retries and the retry timeout when it reports a failure",
     "connector": 'an external task: camunda:type="external" camunda:topic="..." served by a worker',
     "field": "an external task reads its input from the case variables",

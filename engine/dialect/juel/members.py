@@ -92,8 +92,12 @@ def execution_context(
     business_key: str | None = None,
     execution_id: str | None = None,
     activity_id: str | None = None,
+    event_name: str | None = None,
 ) -> ContextObject:
-    """Return Camunda's `execution` over a case's variables: getVariable, setVariable, ids, business key."""
+    """Return Camunda's `execution` over a case's variables: getVariable, setVariable, ids, business key.
+
+    A listener's execution also tells its `eventName` (start, end, take).
+    """
 
     def set_variable(name: Any, value: Any) -> None:
         if not isinstance(name, str) or not name:
@@ -113,6 +117,7 @@ def execution_context(
             "businessKey": lambda: business_key,
             "processBusinessKey": lambda: business_key,
             "currentActivityId": lambda: activity_id,
+            "eventName": lambda: event_name,
         },
     )
 

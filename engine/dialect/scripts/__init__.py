@@ -2,7 +2,8 @@
 
 Public API:
     compile_script(language, source, *, element_id, limits=DEFAULT_LIMITS) -> Script
-    Script.run(variables, functions=None, *, business_key=None, process_instance_id=None)
+    Script.run(variables, functions=None, *, business_key=None, process_instance_id=None,
+               event_name=None, task=None)
         -> dict[str, Any]   # the variables the script set or changed
     ScriptError (a ValueError) and its kinds ScriptRefused, ScriptSyntaxError, ScriptFailed;
     ScriptLimits, DEFAULT_LIMITS.
@@ -71,8 +72,15 @@ class Script(Protocol):
         *,
         business_key: str | None = None,
         process_instance_id: str | None = None,
+        event_name: str | None = None,
+        task: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Run over the case's variables; return the variables the script set or changed."""
+        """Run over the case's variables; return the variables the script set or changed.
+
+        A listener's script gets the `event_name` (`execution.eventName`); a task listener's
+        gets `task`, the task's facts (id, name, assignee, eventName, taskDefinitionKey), and
+        an assignee the script sets (`task.assignee = 'ann'`) is left in that dict.
+        """
         ...
 
 

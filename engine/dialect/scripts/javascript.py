@@ -65,13 +65,23 @@ class JavaScriptScript:
         *,
         business_key: str | None = None,
         process_instance_id: str | None = None,
+        event_name: str | None = None,
+        task: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Run the script over `variables`; return the variables it set with `execution.setVariable`."""
+        """Run the script over `variables`; return the variables it set with `execution.setVariable`.
+
+        `task` (a task listener's facts) becomes the script's `task`; an assignee it sets is left in it.
+        """
         functions = functions or {}
+        facts = {
+            "businessKey": business_key,
+            "processInstanceId": process_instance_id,
+            "eventName": event_name,
+        }
         request = {
             "op": "run",
             "source": self.source,
-            "input": self._input(variables, functions, business_key, process_instance_id),
+            "input": self._input(variables, functions, facts | {"task": task}),
             "memory": self.limits.js_memory_bytes,
             "stack": self.limits.js_stack_bytes,
             "max_exchange": self.limits.max_exchange_bytes,
@@ -84,6 +94,8 @@ class JavaScriptScript:
             raise self._failed(str(error)) from None
         if "failed" in answer:
             raise self._failed(_cause(answer["failed"], self.limits))
+        if task is not None and "assignee" in answer.get("task", {}):
+            task["assignee"] = json.loads(answer["task"]["assignee"])
         return self._changes(answer["done"])
 
     def _converse(self, request: dict[str, Any], functions: Mapping[str, Callable[..., Any]]) -> dict:
@@ -95,21 +107,14 @@ class JavaScriptScript:
                 worker.send({"reply": self._call(functions, answer["call"], answer["args"])})
             return answer
 
-    def _input(
-        self, variables: Mapping[str, Any], functions: Mapping, business_key: Any, instance: Any
-    ) -> str:
+    def _input(self, variables: Mapping[str, Any], functions: Mapping, facts: dict[str, Any]) -> str:
         encoded = []
         for name, value in variables.items():
             try:
                 encoded.append(f"{json.dumps(str(name))}:{to_json(value)}")
             except (TypeError, ValueError) as error:
                 raise self._failed(f"the variable {name!r} cannot cross into JavaScript: {error}") from None
-        context = {
-            "functions": sorted(functions),
-            "businessKey": business_key,
-            "processInstanceId": instance,
-            "elementId": self.element_id,
-        }
+        context = {"functions": sorted(functions), "elementId": self.element_id, **facts}
         text = f'{{"variables":{{{",".join(encoded)}}},{to_json(context)[1:]}'
         if len(text) > self.limits.max_exchange_bytes:
             raise self._failed(f"the case's variables take {len(text)} bytes as JSON, more than the cap")

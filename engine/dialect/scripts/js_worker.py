@@ -12,7 +12,8 @@ Requests and answers (one JSON object a line), after the worker's first line {"r
       -> {"ok": true} | {"syntax": {"message": m, "line": l, "column": c}}
   {"op": "run", "source": s, "input": json_text, "memory": n, "stack": n, "max_exchange": n}
       -> {"call": name, "args": json_text} ... <- {"reply": json_text}   (a registered function)
-      -> {"done": {name: json_text}} | {"failed": {"message": m, "line": l, "column": c}}
+      -> {"done": {name: json_text}, "task": {"assignee": json_text}}
+       | {"failed": {"message": m, "line": l, "column": c}}
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ _PRELUDE = r"""
 (function (global) {
   "use strict";
   const input = JSON.parse(global.__licflow_input);
-  const hostSet = global.__licflow_set, hostCall = global.__licflow_call;
+  const hostSet = global.__licflow_set, hostCall = global.__licflow_call, hostTask = global.__licflow_task;
   delete global.__licflow_input; delete global.__licflow_set; delete global.__licflow_call;
+  delete global.__licflow_task;
   const stringify = JSON.stringify, parse = JSON.parse, keys = Object.keys;
   const hasOwn = (object, name) => Object.prototype.hasOwnProperty.call(object, name);
   const variables = input.variables;
@@ -67,8 +69,35 @@ _PRELUDE = r"""
     getBusinessKey: () => input.businessKey,
     getProcessInstanceId: () => input.processInstanceId,
     getCurrentActivityId: () => input.elementId,
+    getEventName: () => input.eventName,
+    eventName: input.eventName,
+    processBusinessKey: input.businessKey,
   });
   Object.defineProperty(global, "execution", { value: execution, writable: false, configurable: false });
+  if (input.task) {
+    const facts = input.task;
+    const setAssignee = (value) => {
+      if (value !== null && typeof value !== "string") {
+        throw new TypeError("an assignee is a user name or null");
+      }
+      const refusal = hostTask(stringify(value));
+      if (refusal) throw new RangeError(refusal);
+      facts.assignee = value;
+    };
+    const task = {
+      getAssignee: () => facts.assignee, setAssignee: setAssignee,
+      getId: () => facts.id, getName: () => facts.name, getEventName: () => facts.eventName,
+      getTaskDefinitionKey: () => facts.taskDefinitionKey,
+      getVariable: read, setVariable: write, hasVariable: execution.hasVariable, execution: execution,
+    };
+    const assignee = { get: () => facts.assignee, set: setAssignee, enumerable: true };
+    Object.defineProperty(task, "assignee", assignee);
+    for (const name of ["id", "name", "eventName", "taskDefinitionKey"]) {
+      Object.defineProperty(task, name, { value: facts[name], enumerable: true });
+    }
+    Object.freeze(task);
+    Object.defineProperty(global, "task", { value: task, writable: false, configurable: false });
+  }
   for (const name of input.functions) {
     const call = function (...args) {
       const reply = parse(hostCall(name, stringify(args)));
@@ -175,10 +204,19 @@ def _run(request: dict) -> dict:
         reply = sys.stdin.buffer.readline()
         return json.loads(reply)["reply"] if reply else json.dumps({"error": "the engine went away"})
 
+    task_changes: dict[str, str] = {}
+
+    def set_assignee(text: str) -> str:
+        if not isinstance(text, str) or len(text) > 1024:
+            return "an assignee is a user name of at most 1024 characters"
+        task_changes["assignee"] = text
+        return ""
+
     context = _context(request)
     context.set("__licflow_input", request["input"])
     context.add_callable("__licflow_set", set_variable)
     context.add_callable("__licflow_call", call_function)
+    context.add_callable("__licflow_task", set_assignee)
     try:
         context.eval(_PRELUDE)
         context.eval(request["source"])
@@ -186,7 +224,7 @@ def _run(request: dict) -> dict:
             pass
     except quickjs.JSException as error:  # StackOverflow is one too
         return {"failed": _failure(str(error), context)}
-    return {"done": changes}
+    return {"done": changes, "task": task_changes}
 
 
 def _failure(text: str, context: quickjs.Context) -> dict:

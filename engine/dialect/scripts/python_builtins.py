@@ -183,6 +183,7 @@ EXECUTION_METHODS = frozenset(
     {
         *("getVariable", "setVariable", "hasVariable", "getVariables", "getVariableLocal"),
         *("setVariableLocal", "getBusinessKey", "getProcessInstanceId", "getCurrentActivityId"),
+        "getEventName",
     }
 )
 

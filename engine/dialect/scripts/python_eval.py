@@ -17,7 +17,7 @@ from engine.dialect.scripts.python_builtins import (
     materialize,
     render,
 )
-from engine.dialect.scripts.python_execution import Execution
+from engine.dialect.scripts.python_execution import Execution, TaskObject
 from engine.dialect.scripts.python_operators import binary, compare, get_item, set_item, unary
 from engine.dialect.scripts.python_values import changed_variables, thaw
 
@@ -49,10 +49,16 @@ def run_module(
     limits: ScriptLimits,
     business_key: str | None,
     process_instance_id: str | None,
+    event_name: str | None = None,
+    task: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run the script's statements; return the variables it set or changed, or raise ScriptFailed."""
+    """Run the script's statements; return the variables it set or changed, or raise ScriptFailed.
+
+    `task` (a task listener's facts) becomes the script's `task`; what it sets there is left in it.
+    """
     run = _Run(variables, functions, Budget(limits))
-    run.execution = Execution(run, element_id, business_key, process_instance_id)
+    run.execution = Execution(run, element_id, business_key, process_instance_id, event_name)
+    run.task = None if task is None else TaskObject(run.execution, task)
     try:
         run.block(tree.body)
         return changed_variables(run.variables, variables, run.assigned, run.copied, run.budget)
@@ -90,6 +96,7 @@ class _Run:
         self.scopes: list[dict[str, Any]] = []
         self.line = 1
         self.execution: Execution | None = None
+        self.task: TaskObject | None = None
         self._statements = {
             ast.Assign: self._assign,
             ast.AugAssign: self._augmented,
@@ -122,6 +129,7 @@ class _Run:
             ast.DictComp: self._dict_comprehension,
             ast.JoinedStr: self._f_string,
             ast.FormattedValue: self._formatted,
+            ast.Attribute: self._attribute,
         }
 
     # statements
@@ -213,6 +221,8 @@ class _Run:
                 return scope[name]
         if name == "execution":
             return self.execution
+        if name == "task" and self.task is not None:
+            return self.task
         if name in self.variables:
             return self.variable(name)
         if name in self.functions or name in BUILTINS:
@@ -241,6 +251,8 @@ class _Run:
                 scope[target.id] = value
         elif isinstance(target, ast.Subscript):
             set_item(self.eval(target.value), self.eval(target.slice), value, self.budget)
+        elif isinstance(target, ast.Attribute):
+            self._task_of(target).write(target.attr, value)
         else:
             values = materialize(value, self.budget)
             if len(values) != len(target.elts):
@@ -279,6 +291,15 @@ class _Run:
             left = right
         return True
 
+    def _attribute(self, node: ast.Attribute) -> Any:
+        return self._task_of(node).read(node.attr)
+
+    def _task_of(self, node: ast.Attribute) -> TaskObject:
+        target = self.eval(node.value)
+        if not isinstance(target, TaskObject):
+            raise ScriptTypeError(f"'.{node.attr}' can only be read or set on a task listener's task")
+        return target
+
     def _slice(self, node: ast.Slice) -> slice:
         bounds = [None if part is None else self.eval(part) for part in (node.lower, node.upper, node.step)]
         if not all(bound is None or isinstance(bound, int) for bound in bounds):
@@ -291,7 +312,7 @@ class _Run:
         args = [self.eval(arg) for arg in node.args]
         named = {keyword.arg: self.eval(keyword.value) for keyword in node.keywords}
         if isinstance(func, ast.Attribute):
-            if isinstance(target, Execution):
+            if isinstance(target, Execution | TaskObject):
                 return target.call(func.attr, args, named)
             return call_method(self.budget, target, func.attr, args, named)
         return self._call_function(func.id, args, named)

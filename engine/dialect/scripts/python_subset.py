@@ -32,6 +32,7 @@ from engine.dialect.scripts.errors import ScriptRefused, ScriptSyntaxError, desc
 from engine.dialect.scripts.limits import DEFAULT_LIMITS, ScriptLimits
 from engine.dialect.scripts.python_builtins import BUILTINS, EXECUTION_METHODS, METHOD_NAMES
 from engine.dialect.scripts.python_eval import run_module
+from engine.dialect.scripts.python_execution import TASK_METHODS, TASK_PROPERTIES
 
 LANGUAGE = "python"
 
@@ -89,6 +90,8 @@ class PythonScript:
         *,
         business_key: str | None = None,
         process_instance_id: str | None = None,
+        event_name: str | None = None,
+        task: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Run the script over `variables`; return the variables it set or changed."""
         return run_module(
@@ -99,6 +102,8 @@ class PythonScript:
             limits=self.limits,
             business_key=business_key,
             process_instance_id=process_instance_id,
+            event_name=event_name,
+            task=task,
         )
 
 
@@ -204,9 +209,14 @@ class _Checker:
     def _check_attribute(self, node: ast.Attribute, parent: ast.AST | None) -> None:
         if node.attr.startswith("_"):
             self.refuse(node, f"the attribute {node.attr!r} is not allowed (no attribute may start with '_')")
-        if not (isinstance(parent, ast.Call) and parent.func is node and isinstance(node.ctx, ast.Load)):
+        called = isinstance(parent, ast.Call) and parent.func is node and isinstance(node.ctx, ast.Load)
+        on_task = isinstance(node.value, ast.Name) and node.value.id == "task"
+        if on_task and not called and node.attr in TASK_PROPERTIES:
+            return  # a task listener's task.assignee, task.name, ...
+        if not called:
             self.refuse(node, f"'.{node.attr}' is not allowed; an attribute can only be a method call")
-        if node.attr not in METHOD_NAMES and node.attr not in EXECUTION_METHODS:
+        methods = METHOD_NAMES | EXECUTION_METHODS | (TASK_METHODS if on_task else frozenset())
+        if node.attr not in methods:
             allowed = ", ".join(sorted(METHOD_NAMES | EXECUTION_METHODS))
             self.refuse(node, f"the method {node.attr!r} is not allowed; allowed methods: {allowed}")
 
@@ -246,6 +256,9 @@ class _Checker:
     def _check_target(self, target: ast.expr, allow_nested: bool) -> None:
         if isinstance(target, ast.Name | ast.Subscript):
             return
+        on_task = isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+        if on_task and target.value.id == "task" and allow_nested:
+            return  # task.assignee = 'ann' in a task listener (checked when it runs)
         if isinstance(target, ast.Tuple | ast.List) and allow_nested:
             for element in target.elts:
                 self._check_target(element, allow_nested)
