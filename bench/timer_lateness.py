@@ -242,10 +242,11 @@ def p99(outcome: Outcome) -> float:
 def main(argv: list[str] | None = None) -> None:
     size = Size.chosen(sys.argv[1:] if argv is None else argv)
     # a watch or safety-net sweep due while the last one still runs is skipped, with a warning each
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.ERROR)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     print(
         f"timer lateness: {size.timers:,} timers due within {size.window:.0f} s"
-        f" (fired_at - due_at in ms; once/twice/never: timer_fired events per case)"
+        f" (fired_at - due_at in ms; once/twice/never: timer_fired events per case;"
+        f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     print(
         f"{'database':<11} {'run':<24} {'p50':>9} {'p99':>9} {'max':>9} {'once':>6} {'twice':>5} {'never':>5}"
