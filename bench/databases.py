@@ -12,7 +12,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 POSTGRES_ADMIN_URL = os.environ.get("LICFLOW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-DATABASE_KINDS = ("SQLite", "PostgreSQL")
+# LICFLOW_BENCH_DATABASES=PostgreSQL runs a benchmark on one kind only
+DATABASE_KINDS = tuple(os.environ.get("LICFLOW_BENCH_DATABASES", "SQLite,PostgreSQL").split(","))
 
 
 @contextmanager

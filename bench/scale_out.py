@@ -29,6 +29,7 @@ TOKEN_FILE = ROOT / "var" / "api-token"
 CLIENTS = 4
 CASES = int(os.environ.get("LICFLOW_BENCH_SCALE_CASES", "40"))  # per client
 PROCESSES = (1, 2, 4)
+TIMEOUT_S = 60  # a loaded machine answers slowly; a slow answer is not a failure
 # the sample's topic is known (serve checks every topic has a worker), but served by the clients
 NO_WORKERS = ("--workers", "tests.e2e.sample_workers", "--no-workers")
 
@@ -78,7 +79,8 @@ def _rate(port: int) -> float:
     token = TOKEN_FILE.read_text().strip()
     base = f"http://127.0.0.1:{port}/engine-rest"
     clients = [
-        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) for _ in range(CLIENTS)
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT_S)
+        for _ in range(CLIENTS)
     ]
     try:
         return rate_of(CLIENTS, lambda n, key: rest_case(clients[n], f"w{n}", key))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -170,9 +170,15 @@ def _variables(session: Session, task: ExternalTask, request: TopicRequest) -> d
     return {name: variables[name] for name in request.variables if name in variables}
 
 
+_CASE_OF_TASK = (
+    select(Case.business_key, Case.definition_id, ProcessDefinition.key, ProcessDefinition.version)
+    .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
+    .where(Case.id == bindparam("case_id"))
+)
+
+
 def _remote(session: Session, task: ExternalTask, variables: dict[str, Any] | None) -> RemoteTask:
-    case = session.get(Case, task.case_id)
-    definition = session.get(ProcessDefinition, case.definition_id)
+    case = session.execute(_CASE_OF_TASK, {"case_id": task.case_id}).one()  # not its state, not the spec
     locked = task.status == "locked"
     return RemoteTask(
         id=task.id,
@@ -186,8 +192,8 @@ def _remote(session: Session, task: ExternalTask, variables: dict[str, Any] | No
         case_id=task.case_id,
         element_id=task.element_id,
         business_key=case.business_key,
-        definition_id=definition.id,
-        definition_key=definition.key,
-        definition_version=definition.version,
+        definition_id=case.definition_id,
+        definition_key=case.key,
+        definition_version=case.version,
         variables=variables,
     )
