@@ -76,4 +76,3 @@ def main() -> int:
     for language, count in missing.items():
         print(f"{language}: {count} untranslated" if count else f"{language}: complete")
     return 0
-
