@@ -118,3 +118,13 @@ def test_user_add_takes_a_language_and_names_the_ones_there_are_for_another(stor
         assert find_user(db, "ruslan").language == "ru"
         assert find_user(db, "dieter") is None
     assert refused.exit_code == 2 and "'kk', 'ru', 'en'" in refused.output
+
+
+def test_the_auditors_page_and_the_deployments_page_read_in_kazakh(browser, submit):
+    case_id = submit()
+    audit = browser("aida", language="kk").get(f"/audit/cases/{case_id}").get_data(as_text=True)
+    deployments = browser("nurs", language="kk").get("/deployments").get_data(as_text=True)
+    assert "ісінің аудиті" in audit and "Хэш тізбегі" in audit and "Барлық қадамдар" in audit
+    assert "Есептеу басы:" in audit and "Step through the history" not in audit
+    assert "Нұсқалар" in deployments and "Тексеру және орналастыру" in deployments
+    assert "Versions" not in deployments and "Check and deploy" not in deployments
