@@ -1,8 +1,11 @@
 """The language of each page: the person's setting, else their cookie, else the browser's, else Kazakh.
 
-`g.language` holds it for the request; templates get `gettext`/`ngettext` (Jinja's i18n
-extension, new style: `{{ _("Due %(day)s", day=...) }}`), `<html lang>` and the `moment`
-and `day` filters, which write dates in the language with the zone named. The header's
+`current_language()` chooses it at its first use in a request (after sign-in has put the
+person on `g.user`) and keeps it on `g.language`. Templates get `gettext`/`ngettext`
+(Jinja's i18n extension, new style: `{{ _("Case %(key)s", key=...) }}`), `<html lang>`,
+the `moment` filter, which writes a date or a moment in the language with the zone
+named, `word` for stored states and kinds, `translated` for marked texts and Phrases,
+and `explained` for a deadline's working-day count. The header's
 switch posts to `/language`: a signed-in person's choice is saved on the user, anyone
 else's in a cookie. The portal API answers in the request's Accept-Language alone
 (`requested_language`); Camunda REST stays English, as the machine API it copies.
@@ -115,7 +118,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(_, _ngettext, newstyle=True)
     app.jinja_env.filters["moment"] = _when
-    app.jinja_env.filters["day"] = lambda day: i18n.day_text(_day(day), current_language())
     app.jinja_env.filters["translated"] = lambda text: i18n.in_language(current_language(), text)
     app.jinja_env.filters["word"] = word
     app.jinja_env.filters["explained"] = lambda explanation: explanation_text(explanation, current_language())
@@ -132,9 +134,3 @@ def _when(value: datetime | date | str | None) -> str:
     if isinstance(value, date) and not isinstance(value, datetime):
         return i18n.day_text(value, current_language())
     return i18n.moment_text(value or None, current_language())
-
-
-def _day(value: date | str | None) -> date | datetime | None:
-    if isinstance(value, str) and value:
-        return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-    return value or None
