@@ -144,3 +144,27 @@ def day_text(day: date | datetime | None, language: str | None) -> str:
     if isinstance(day, datetime):
         day = clock.local(day).date()
     return format_date(day, "d MMMM y", locale=locale(language))
+
+
+class Phrase(str):
+    """A text made from a marked message and its values: English as a `str`, translatable later.
+
+    Errors raised where no language is known (a form field that does not fit, a task
+    claimed by someone else) carry a Phrase; JSON and logs read the English, and a page
+    shows `in_language(g.language, phrase)`.
+    """
+
+    message: str
+    values: dict[str, object]
+
+    def __new__(cls, message: str, **values: object) -> Phrase:
+        phrase = super().__new__(cls, message % values if values else message)
+        phrase.message, phrase.values = message, values
+        return phrase
+
+
+def in_language(language: str | None, text: str) -> str:
+    """Return `text` in `language`: a Phrase translated with its values, a plain marked text as is."""
+    if isinstance(text, Phrase):
+        return translate(language, text.message, **text.values)
+    return translations(language).gettext(text) if text else text

@@ -7,6 +7,7 @@ import sys
 import click
 
 from engine.errors import LicflowError
+from engine.i18n import LANGUAGES
 from engine.orchestrator import Orchestrator
 from engine.people.users import ROLES, add_user
 from licflow.settings import Settings
@@ -24,6 +25,12 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--applicant-id", default=None, help="BIN/IIN of an applicant user.")
 @click.option("--full-name", default=None, help="The person's name as pages show it.")
+@click.option(
+    "--language",
+    default=None,
+    type=click.Choice(LANGUAGES),
+    help="The language of the pages (kk, ru, en); without it the browser's, else Kazakh.",
+)
 @click.pass_obj
 def add(
     settings: Settings,
@@ -32,6 +39,7 @@ def add(
     password_stdin: bool,
     applicant_id: str | None,
     full_name: str | None,
+    language: str | None,
 ) -> None:
     """Add USERNAME with one or more roles; the password is prompted for unless --password-stdin."""
     if password_stdin:
@@ -41,7 +49,15 @@ def add(
     orchestrator = Orchestrator(Store(settings.database_url))
     try:
         with orchestrator.transaction() as db:
-            add_user(db, username, password, list(roles), applicant_id=applicant_id, full_name=full_name)
+            add_user(
+                db,
+                username,
+                password,
+                list(roles),
+                applicant_id=applicant_id,
+                full_name=full_name,
+                language=language,
+            )
     except LicflowError as error:
         raise click.ClickException(str(error)) from error
     finally:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from engine.i18n import N_
 from procedure.calendar import (
     ALMATY,
     OFFICE_CLOSES,
@@ -38,9 +39,10 @@ from procedure.calendar import (
     office_close,
 )
 
-STATUTORY_DUE_RULE = "statutory_due (para 9, para 13: N working days after registration)"
-HEARING_NOTICE_RULE = "hearing_notice_latest (para 13: 3 working days before the term ends)"
-HEARING_RULE = "hearing_latest (para 13: no later than 2 working days after the notice)"
+# Stored with each explanation in English; pages translate them when they show one.
+STATUTORY_DUE_RULE = N_("statutory_due (para 9, para 13: N working days after registration)")
+HEARING_NOTICE_RULE = N_("hearing_notice_latest (para 13: 3 working days before the term ends)")
+HEARING_RULE = N_("hearing_latest (para 13: no later than 2 working days after the notice)")
 # para 13: the notice goes out at least 3 working days before the service term ends.
 HEARING_NOTICE_WORKING_DAYS = 3
 # para 13: the hearing is held no later than 2 working days after the notice.

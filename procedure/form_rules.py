@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.i18n import N_
 from procedure.grounds import REFUSAL_GROUNDS
 
 GROUND_FIELDS = tuple(f"ground_{n}" for n in REFUSAL_GROUNDS)
-NO_GROUND = "a refusal names at least one of the grounds 1 to 10 (appendix 1 of the Rules)"
+NO_GROUND = N_("a refusal names at least one of the grounds 1 to 10 (appendix 1 of the Rules)")
 
 
 def _names_a_ground(values: dict[str, Any]) -> bool:

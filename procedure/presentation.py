@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.extensions import FieldNote
+from engine.i18n import N_, Phrase
 from procedure.calendar import ALMATY
 from procedure.deadlines import HEARING_NOTICE_WORKING_DAYS
 from procedure.grounds import REFUSAL_GROUNDS
@@ -17,10 +18,10 @@ from procedure.grounds import REFUSAL_GROUNDS
 LICENSE_KINDS = ("one_time", "general", "exclusive")
 # The deadline variables the main diagram computes at registration (para 9, para 13).
 DEADLINE_VARIABLES = {
-    "registered_on": "Registered on (para 9: by 16:00 on a working day, else the next one)",
-    "statutory_due_at": "Statutory due time (para 9, para 13)",
-    "deadline_warning_at": "Warning to the officer (one working day before the due time)",
-    "hearing_notice_due_at": "Latest hearing notice (para 13: 3 working days before the due time)",
+    "registered_on": N_("Registered on (para 9: by 16:00 on a working day, else the next one)"),
+    "statutory_due_at": N_("Statutory due time (para 9, para 13)"),
+    "deadline_warning_at": N_("Warning to the officer (one working day before the due time)"),
+    "hearing_notice_due_at": N_("Latest hearing notice (para 13: 3 working days before the due time)"),
 }
 
 
@@ -28,12 +29,12 @@ DEADLINE_VARIABLES = {
 # long a hearing notice can still leave 3 working days; red once that moment has passed).
 TASK_DEADLINES = {
     "officer_review": {
-        "hearing_notice_due_at": "Latest hearing notice (para 13: 3 working days before the term ends)",
-        "statutory_due_at": "Statutory due time (para 9, para 13)",
+        "hearing_notice_due_at": N_("Latest hearing notice (para 13: 3 working days before the term ends)"),
+        "statutory_due_at": N_("Statutory due time (para 9, para 13)"),
     },
     "hearing_outcome": {
-        "hearing_at": "Hearing (para 13: no later than 2 working days after the notice)",
-        "statutory_due_at": "Statutory due time (para 9, para 13)",
+        "hearing_at": N_("Hearing (para 13: no later than 2 working days after the notice)"),
+        "statutory_due_at": N_("Statutory due time (para 9, para 13)"),
     },
 }
 
@@ -87,15 +88,29 @@ def ground_note(field_id: str) -> FieldNote | None:
 
 def late_notice_finding(variables: dict[str, Any]) -> str:
     """Say that a preliminary refusal came too late for a notice 3 working days before the term ends."""
-    left, sent_on = variables.get("hearing_notice_days_left"), variables.get("hearing_notice_sent_on")
     hearing_at, due_at = variables.get("hearing_at"), variables.get("statutory_due_at")
-    within = "after" if hearing_at and due_at and _moment(hearing_at) > _moment(due_at) else "within"
-    return (
-        f"para 13: the preliminary refusal came late; the hearing notice of {sent_on} "
-        f"leaves {left} working day(s) of the term, not the {HEARING_NOTICE_WORKING_DAYS} required "
-        f"(latest notice {_local(variables.get('hearing_notice_due_at'))}); the hearing at "
-        f"{_local(hearing_at)} is {within} the term ending {_local(due_at)}"
+    after = bool(hearing_at and due_at and _moment(hearing_at) > _moment(due_at))
+    return Phrase(
+        LATE_NOTICE_AFTER_THE_TERM if after else LATE_NOTICE_WITHIN_THE_TERM,
+        sent_on=variables.get("hearing_notice_sent_on"),
+        left=variables.get("hearing_notice_days_left"),
+        required=HEARING_NOTICE_WORKING_DAYS,
+        latest=_local(variables.get("hearing_notice_due_at")),
+        hearing=_local(hearing_at),
+        term_ends=_local(due_at),
     )
+
+
+LATE_NOTICE_WITHIN_THE_TERM = N_(
+    "para 13: the preliminary refusal came late; the hearing notice of %(sent_on)s leaves %(left)s "
+    "working day(s) of the term, not the %(required)s required (latest notice %(latest)s); the "
+    "hearing at %(hearing)s is within the term ending %(term_ends)s"
+)
+LATE_NOTICE_AFTER_THE_TERM = N_(
+    "para 13: the preliminary refusal came late; the hearing notice of %(sent_on)s leaves %(left)s "
+    "working day(s) of the term, not the %(required)s required (latest notice %(latest)s); the "
+    "hearing at %(hearing)s is after the term ending %(term_ends)s"
+)
 
 
 # The elements whose completion the case's history records as a finding, and how it is worded.

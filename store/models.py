@@ -275,6 +275,7 @@ class User(Base):
     roles: Mapped[str] = mapped_column(String(400))  # ",officers,heads," for LIKE
     applicant_id: Mapped[str | None] = mapped_column(String(12), index=True)  # BIN/IIN of an applicant
     full_name: Mapped[str | None] = mapped_column(String(400))
+    language: Mapped[str | None] = mapped_column(String(8))  # kk, ru or en; None: the browser's
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
 

@@ -15,9 +15,10 @@ def create_app(orchestrator: Orchestrator, test_config: dict | None = None) -> F
         app.config.from_mapping(test_config)
     app.extensions["licflow"] = orchestrator
 
-    from web import camunda, engine_api, errors, health
+    from web import camunda, engine_api, errors, health, i18n
 
     errors.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(engine_api.bp)
     camunda.init_app(app)

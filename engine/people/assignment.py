@@ -17,10 +17,13 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.dialect.listeners.hooks import assignment_changed, has_task_listeners
 from engine.errors import Conflict, NotFound
+from engine.i18n import N_, Phrase
 from engine.runtime import cases, waits
 from engine.runtime.definitions import specs_of
 from engine.runtime.history import record_event
 from store.models import Case, ProcessDefinition, UserTask
+
+NO_TASK = N_("no user task with id %(task)s")
 
 
 def may_work_on(task: UserTask, username: str, roles: set[str] | frozenset[str]) -> bool:
@@ -46,7 +49,9 @@ def claim(session: Session, task_id: str, username: str) -> None:
     )
     session.refresh(task)
     if claimed.rowcount != 1:
-        raise Conflict(f"task {task_id} is claimed by {task.assignee}")
+        raise Conflict(
+            Phrase(N_("task %(task)s is claimed by %(assignee)s"), task=task_id, assignee=task.assignee)
+        )
     _record(session, task, "user_task_claimed", username)
     if previous != username:
         _assignee_changed(session, task, f"user:{username}")
@@ -58,7 +63,14 @@ def unclaim(session: Session, task_id: str, username: str, override: bool = Fals
     if task.assignee is None:
         return
     if task.assignee != username and not override:
-        raise Conflict(f"task {task_id} is claimed by {task.assignee}, not by {username}")
+        raise Conflict(
+            Phrase(
+                N_("task %(task)s is claimed by %(assignee)s, not by %(user)s"),
+                task=task_id,
+                assignee=task.assignee,
+                user=username,
+            )
+        )
     previous = task.assignee
     task.assignee = None
     _record(session, task, "user_task_unclaimed", username, previous_assignee=previous)
@@ -89,9 +101,11 @@ def set_assignee(session: Session, task_id: str, assignee: str | None, actor: st
 def _open_task(session: Session, task_id: str) -> UserTask:
     task = session.get(UserTask, task_id)
     if task is None:
-        raise NotFound(f"no user task with id {task_id!r}")
+        raise NotFound(Phrase(NO_TASK, task=repr(task_id)))
     if task.status != "open":
-        raise Conflict(f"user task {task_id} is {task.status}, not open")
+        raise Conflict(
+            Phrase(N_("user task %(task)s is %(status)s, not open"), task=task_id, status=task.status)
+        )
     return task
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock, extensions
 from engine.external.tasks import open_incidents
+from engine.i18n import N_, Phrase
 from engine.runtime import cases
 from engine.runtime.definitions import main_diagram, specs_of
 from engine.runtime.documents import case_documents
@@ -176,7 +177,11 @@ def _deadlines(variables: dict[str, Any], timers: list[Timer], names) -> list[De
         due_at = clock.as_utc(timer.due_at)
         element_name = names.get(timer.element_id, ("", None))[1] or timer.element_id
         lines.append(
-            DeadlineLine(f"Timer: {element_name}", due_at.isoformat(), procedure.days_left(now, due_at))
+            DeadlineLine(
+                Phrase(N_("Timer: %(element)s"), element=element_name),
+                due_at.isoformat(),
+                procedure.days_left(now, due_at),
+            )
         )
     return lines
 

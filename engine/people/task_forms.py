@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 from engine import clock, extensions
 from engine.errors import Conflict, NotFound
+from engine.i18n import N_, Phrase
 from engine.runtime import cases, waits
 from engine.runtime.forms import form_fields
 from store.models import Case, CaseLabel, UserTask
+
+NO_TASK = N_("no user task with id %(task)s")
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,11 @@ def describe_task(session: Session, task_id: str) -> TaskForm:
     """Return the form of user task `task_id` with the data its case holds for it."""
     row = session.get(UserTask, task_id)
     if row is None:
-        raise NotFound(f"no user task with id {task_id!r}")
+        raise NotFound(Phrase(NO_TASK, task=repr(task_id)))
     case = cases.read_case(session, row.case_id)
     engine_task = waits.find_task(case.workflow, task_id)
     if engine_task is None:
-        raise Conflict(f"user task {task_id} is no longer in its case")
+        raise Conflict(Phrase(N_("user task %(task)s is no longer in its case"), task=task_id))
     fields = [_field_view(f) for f in form_fields(engine_task.task_spec)]
     business_key = session.get(Case, row.case_id).business_key
     variables = dict(engine_task.data)

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine import clock
 from engine.errors import Conflict, InvalidCommand
+from engine.i18n import UnknownLanguage, checked
 from store.models import User
 
 ROLES = ("officers", "heads", "auditors", "analysts", "applicants")
@@ -28,8 +29,9 @@ def add_user(
     roles: list[str],
     applicant_id: str | None = None,
     full_name: str | None = None,
+    language: str | None = None,
 ) -> User:
-    """Create a user with a hashed password; unknown roles or a taken name are refused."""
+    """Create a user with a hashed password; unknown roles or languages, or a taken name, are refused."""
     unknown = sorted(set(roles) - set(ROLES))
     if not username or not roles or unknown:
         raise InvalidCommand(f"a user needs a name and roles among {', '.join(ROLES)}; unknown: {unknown}")
@@ -39,12 +41,14 @@ def add_user(
         raise InvalidCommand("an applicant user needs the applicant's BIN/IIN")
     if find_user(session, username) is not None:
         raise Conflict(f"user {username!r} exists already")
+    language = _language(language) if language is not None else None
     user = User(
         username=username,
         password_hash=generate_password_hash(password),
         roles="," + ",".join(sorted(set(roles))) + ",",
         applicant_id=applicant_id,
         full_name=full_name,
+        language=language,
         active=True,
         created_at=clock.now(),
     )
@@ -63,6 +67,23 @@ def set_password(session: Session, username: str, password: str) -> User:
     user.password_hash = generate_password_hash(password)
     session.flush()
     return user
+
+
+def set_language(session: Session, username: str, language: str | None) -> User:
+    """Make `language` the one `username` reads the pages in (None: follow the browser)."""
+    user = find_user(session, username)
+    if user is None:
+        raise InvalidCommand(f"there is no user {username!r}")
+    user.language = _language(language) if language is not None else None
+    session.flush()
+    return user
+
+
+def _language(language: str) -> str:
+    try:
+        return checked(language)
+    except UnknownLanguage as error:
+        raise InvalidCommand(str(error)) from None
 
 
 def find_user(session: Session, username: str) -> User | None:

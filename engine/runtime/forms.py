@@ -2,7 +2,8 @@
 
 Each field is converted to its declared type (boolean, long, string, enum, date); a
 required field must be there; an empty box takes the field's default, and an unticked
-boolean is false, as in Camunda's generated forms. Rules that join several fields come
+boolean is false, as in Camunda's generated forms. Each message is a `Phrase`: English for
+the REST APIs, translated by the page that shows it. Rules that join several fields come
 from the installed procedure (`engine.extensions`), by the form's key. Nothing is saved
 unless every field fits. A task without a form takes any variables.
 """
@@ -14,9 +15,11 @@ from typing import Any
 
 from engine import extensions
 from engine.errors import FormInvalid
+from engine.i18n import N_, Phrase
 
 TRUE_WORDS = {"true", "on", "yes", "1"}
 FALSE_WORDS = {"false", "off", "no", "0"}
+WHOLE_NUMBER = N_("must be a whole number, got %(value)s")
 
 
 def form_fields(task_spec) -> list:
@@ -45,7 +48,7 @@ def read_submission(task_spec, data: dict[str, Any]) -> dict[str, Any]:
             else:
                 values[field.id] = _convert(field, raw)
         except ValueError as error:
-            errors[field.id] = str(error)
+            errors[field.id] = error.args[0]
     rule = extensions.current().form_rules.get(form_key(task_spec) or "")
     if not errors and rule is not None:
         errors.update(rule(values))
@@ -61,7 +64,7 @@ def _required(field) -> bool:
 
 def _empty(field) -> Any:
     if _required(field):
-        raise ValueError("is required")
+        raise ValueError(Phrase(N_("is required")))
     if field.default_value not in ("", None):
         return _convert(field, field.default_value)
     return False if field.type == "boolean" else None
@@ -73,23 +76,31 @@ def _convert(field, raw: Any) -> Any:
         return _boolean(raw)
     if kind == "long":
         if isinstance(raw, bool) or not isinstance(raw, int | str):
-            raise ValueError(f"must be a whole number, got {raw!r}")
+            raise ValueError(Phrase(WHOLE_NUMBER, value=repr(raw)))
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"must be a whole number, got {raw!r}") from None
+            raise ValueError(Phrase(WHOLE_NUMBER, value=repr(raw))) from None
     if kind == "enum":
         allowed = [option.id for option in field.options]
         if raw not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}; got {raw!r}")
+            raise ValueError(
+                Phrase(
+                    N_("must be one of %(allowed)s; got %(value)s"),
+                    allowed=", ".join(allowed),
+                    value=repr(raw),
+                )
+            )
         return raw
     if kind == "date":
         try:
             return date.fromisoformat(str(raw)).isoformat()
         except ValueError:
-            raise ValueError(f"must be a date (YYYY-MM-DD), got {raw!r}") from None
+            raise ValueError(
+                Phrase(N_("must be a date (YYYY-MM-DD), got %(value)s"), value=repr(raw))
+            ) from None
     if not isinstance(raw, str):
-        raise ValueError(f"must be text, got {type(raw).__name__}")
+        raise ValueError(Phrase(N_("must be text, got %(kind)s"), kind=type(raw).__name__))
     return raw
 
 
@@ -98,4 +109,4 @@ def _boolean(raw: Any) -> bool:
         return raw
     if isinstance(raw, str) and raw.lower() in TRUE_WORDS | FALSE_WORDS:
         return raw.lower() in TRUE_WORDS
-    raise ValueError(f"must be true or false, got {raw!r}")
+    raise ValueError(Phrase(N_("must be true or false, got %(value)s"), value=repr(raw)))

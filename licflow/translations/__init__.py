@@ -61,14 +61,19 @@ def update() -> dict[str, int]:
         catalog.obsolete.clear()
         if language == SOURCE_LANGUAGE:
             for message in catalog:
-                if message.id and not message.string:
-                    message.string = message.id  # the code is written in English
+                if message.id and not _translated(message):
+                    message.string = message.id  # the code is written in English: (one, many) for plurals
         path = CATALOGS / language / "LC_MESSAGES" / f"{DOMAIN}.po"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as po:
             write_po(po, catalog, width=100, sort_output=True, omit_header=False, include_previous=False)
-        missing[language] = sum(1 for message in catalog if message.id and not message.string)
+        missing[language] = sum(1 for message in catalog if message.id and not _translated(message))
     return missing
+
+
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return all(strings)
 
 
 def main() -> int:

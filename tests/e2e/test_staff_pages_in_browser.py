@@ -2,8 +2,10 @@
 licflow app on a loopback port with the real diagrams and in-process fake workers.
 
 An officer refuses preliminarily on the ground the checks found, records the hearing's
-outcome, and the head reads the case page with its diagram drawn by bpmn-js. With
-LICFLOW_SCREENSHOTS=1 the pages are saved to docs/screenshots/ for the documentation.
+outcome, and the head reads the case page with its diagram drawn by bpmn-js; then the
+task list, a task form and a case page are read in Kazakh and in Russian. With
+LICFLOW_SCREENSHOTS=1 (or a folder: LICFLOW_SCREENSHOTS=docs/screenshots) the pages are
+saved there for the documentation; without it they go to a temporary folder.
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def shots(tmp_path) -> Path:
-    """Where screenshots go: docs/screenshots/ when asked for, else a temporary folder."""
-    if os.environ.get("LICFLOW_SCREENSHOTS") == "1":
+    """Where screenshots go: docs/screenshots/ (or the folder named) when asked for, else a temporary one."""
+    asked = os.environ.get("LICFLOW_SCREENSHOTS", "")
+    if asked == "1":
         return ROOT / "docs" / "screenshots"
-    return tmp_path
+    return ROOT / asked if asked else tmp_path
 
 
 @pytest.fixture
@@ -53,9 +56,11 @@ def site(orchestrator, monkeypatch):
     quick = functools.partial(generate_password_hash, method="pbkdf2:sha256:1")
     monkeypatch.setattr(engine.people.users, "generate_password_hash", quick)  # scrypt costs seconds here
     with orchestrator.transaction() as db:
-        add_user(db, "olga", PASSWORD, ["officers"], full_name="Olga Officer")
-        add_user(db, "hana", PASSWORD, ["heads"], full_name="Hana Head")
-        add_user(db, "nurs", PASSWORD, ["analysts"], full_name="Nurs Analyst")
+        add_user(db, "olga", PASSWORD, ["officers"], full_name="Olga Officer", language="en")
+        add_user(db, "hana", PASSWORD, ["heads"], full_name="Hana Head", language="en")
+        add_user(db, "nurs", PASSWORD, ["analysts"], full_name="Nurs Analyst", language="en")
+        add_user(db, "aigerim", PASSWORD, ["officers"], full_name="Әйгерім Қасымқызы", language="kk")
+        add_user(db, "ruslan", PASSWORD, ["officers"], full_name="Руслан Ахметов")  # follows his browser
     app = create_app(orchestrator, {"SECRET_KEY": "browser-test", "API_TOKENS": {}})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
@@ -76,7 +81,7 @@ def sign_in(page, site: str, username: str) -> None:
     page.goto(f"{site}/signin")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("section.signin button[type=submit]")
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
@@ -146,4 +151,96 @@ def test_an_officer_refuses_after_a_hearing_and_the_head_reads_the_case(orchestr
     page.wait_for_selector("table.versions")
     assert "license_issuance" in page.inner_text("table.versions")
     page.screenshot(path=shots / "deployments.png", full_page=True)
+    assert errors == []
+
+
+# What each language must show on the three pages, and the English words its page chrome
+# (navigation, headings, table heads, buttons, filters) must no longer carry.
+WORDS = {
+    "kk": {
+        "tasks": ["Ашық тапсырмалар", "Қалған жұмыс күндері", "Орындаушы", "Алу", "Шығу"],
+        "form": [
+            "Нысан сақталмады",
+            "негіздердің кемінде біреуі",
+            "Бас тарту негіздері",
+            "Тапсырманы орындау",
+        ],
+        "case": ["Мерзімдер", "жұмыс күні", "Тарих", "Айнымалылар", "(Asia/Almaty)"],
+    },
+    "ru": {
+        "tasks": ["Открытые задачи", "Осталось рабочих дней", "Исполнитель", "Взять", "Выйти"],
+        "form": [
+            "Форма не сохранена",
+            "хотя бы одно из оснований",
+            "Основания для отказа",
+            "Завершить задачу",
+        ],
+        "case": ["Сроки", "рабочих дн.", "История", "Переменные", "(Asia/Almaty)"],
+    },
+}
+ENGLISH_CHROME = [
+    "Tasks", "Cases", "Sign out", "Open tasks", "Due", "Working days left", "Assignee", "Claim",
+    "Filter", "License kind", "Deadline", "History", "Variables", "Incidents", "Complete the task",
+    "Refusal grounds", "The application", "Automated checks", "working days from", "Documents received",
+]  # fmt: skip
+CHROME = """() => Array.from(document.querySelectorAll(
+    'nav, h2, thead, button, form.filters label, fieldset.grounds > legend, p.error, .field-error,'
+    + ' table.deadlines'
+  )).filter(e => !e.closest('form.languages')).map(e => e.innerText).join('\\n')"""
+
+
+def _english_left(page) -> list[str]:
+    chrome = page.evaluate(CHROME)
+    return [word for word in ENGLISH_CHROME if word in chrome]
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("language", "officer", "browser_locale"),
+    [("kk", "aigerim", "en-US"), ("ru", "ruslan", "ru-RU")],  # her setting beats the browser; his browser
+)
+def test_the_task_list_a_task_form_and_a_case_page_read_in_kazakh_and_russian(
+    orchestrator, site, chromium, shots, language, officer, browser_locale
+):
+    world = World(fee_paid=False)
+    loop = WorkerLoop(orchestrator.store, world.registry(), "browser-test")
+    submitted_at = clock.now().astimezone(ALMATY).isoformat()
+    case_id = orchestrator.start_case(
+        "license_issuance", "APP-2026-000202", application(submitted_at=submitted_at), "portal"
+    )
+    loop.drain()
+    page = chromium.new_context(locale=browser_locale, viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    words = WORDS[language]
+
+    # The task list
+    sign_in(page, site, officer)
+    page.wait_for_selector("tr[data-task-id]")
+    assert page.get_attribute("html", "lang") == language
+    text = page.inner_text("body")
+    assert [word for word in words["tasks"] if word not in text] == []
+    assert _english_left(page) == []
+    page.screenshot(path=shots / f"tasks-{language}.png", full_page=True)
+
+    # A task form sent back with the rule's message: no ground named for a refusal
+    page.click("table.tasks tbody a[href^='/tasks/']")
+    page.wait_for_selector("form.task")
+    page.check("input[name=decision][value=preliminary_refusal]")
+    page.fill("textarea[name=refusal_reasons]", "PAY-1")
+    page.click("form.task button[type=submit]")
+    page.wait_for_selector("p.error")
+    text = page.inner_text("body")
+    assert [word for word in words["form"] if word not in text] == []
+    assert _english_left(page) == []
+    page.screenshot(path=shots / f"task-form-{language}.png", full_page=True)
+
+    # The case page, its deadlines explained in working days
+    page.goto(f"{site}/cases/{case_id}")
+    page.wait_for_function("window.caseDiagram && window.caseDiagram.rendered === true")
+    text = page.inner_text("body")
+    assert [word for word in words["case"] if word not in text] == []
+    assert _english_left(page) == []
+    page.screenshot(path=shots / f"case-{language}.png", full_page=True)
     assert errors == []

@@ -24,6 +24,8 @@ from procedure.portal import intake as portal
 from procedure.portal import views as portal_views
 from procedure.portal.settings import PortalSettings
 from web.errors import status_of
+from web.portal import answers
+from web.portal.answers import said
 
 bp = Blueprint("portal_api", __name__, url_prefix="/api/portal")
 spec_bp = Blueprint("portal_openapi", __name__)
@@ -51,7 +53,7 @@ def _settings() -> PortalSettings:
 
 
 def _problem(kind: str, message: str, status: int, errors: dict | None = None) -> Response:
-    response = jsonify(type=kind, message=message, errors=errors or {})
+    response = jsonify(answers.problem_body(kind, message, errors))
     response.status_code = status
     return response
 
@@ -60,7 +62,8 @@ def _problem(kind: str, message: str, status: int, errors: dict | None = None) -
 def domain_error(error: LicflowError):
     """Answer a refused submission or a missing application as JSON {type, message, errors}."""
     status = next((code for kind, code in STATUS if isinstance(error, kind)), None) or status_of(error)
-    return _problem(type(error).__name__, str(error), status, getattr(error, "errors", None))
+    text = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    return _problem(type(error).__name__, text, status, getattr(error, "errors", None))
 
 
 def applicant_required(view):
@@ -75,15 +78,16 @@ def applicant_required(view):
             try:
                 user = sign_in(_orchestrator().store, *credentials, address, keep_successes=False)
             except SignInThrottled as throttled:
-                response = _problem("SignInThrottled", str(throttled), 429)
+                text = str(throttled) if answers.requested_language() == "en" else said(answers.THROTTLED)
+                response = _problem("SignInThrottled", text, 429)
                 response.headers["Retry-After"] = str(max(1, int(throttled.retry_after.total_seconds())))
                 return response
         if user is None:
-            response = _problem("Unauthorized", "sign in with HTTP Basic as an applicant", 401)
+            response = _problem("Unauthorized", said(answers.SIGN_IN), 401)
             response.headers["WWW-Authenticate"] = 'Basic realm="licflow portal"'
             return response
         if "applicants" not in roles_of(user) or not user.applicant_id:
-            return _problem("Forbidden", "the portal API is for applicants", 403)
+            return _problem("Forbidden", said(answers.APPLICANTS_ONLY), 403)
         g.applicant = portal.Applicant(user.username, user.applicant_id)
         return view(*args, **kwargs)
 
@@ -107,11 +111,9 @@ def _signed_xml(what: str) -> bytes | Response:
     """Return the signed XML document of the request body, or the answer refusing it."""
     settings = _settings()
     if (request.content_length or 0) > settings.max_document_bytes:
-        raise portal_errors.DocumentTooLarge(
-            f"the document has more than {settings.max_document_bytes} bytes"
-        )
+        raise portal_errors.DocumentTooLarge(said(answers.TOO_LARGE, bytes=settings.max_document_bytes))
     if request.mimetype not in XML_TYPES:
-        return _problem("UnsupportedMediaType", f"send the signed {what} as application/xml", 415)
+        return _problem("UnsupportedMediaType", said(answers.SEND_XML[what]), 415)
     return request.stream.read(settings.max_document_bytes + 1)
 
 
@@ -189,6 +191,7 @@ def openapi():
 
 
 def _with_links(item: dict) -> dict:
+    answers.in_applicants_language(item)
     item["links"] = {"self": url_for(".application", number=item["number"])}
     if item["result"] and item["result"]["document_available"]:
         item["links"]["document"] = url_for(".result_document", number=item["number"])
@@ -200,7 +203,7 @@ def _positive_int(name: str, default: int, most: int) -> int:
     if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= most:
-        raise portal_errors.QueryInvalid({name: f"must be a whole number from 1 to {most}"})
+        raise portal_errors.QueryInvalid({name: said(answers.WHOLE_NUMBER, most=most)})
     return int(raw)
 
 

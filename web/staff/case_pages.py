@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from engine.external.tasks import open_incidents
 from engine.people import queries
 from engine.people.case_view import view_case
+from web.i18n import _
 from web.staff import page_errors
 from web.staff.signin import current_user, role_required
 
@@ -52,7 +53,7 @@ def retry_incident(case_id: str, incident_id: int):
     with _orchestrator().transaction() as db:
         known = {incident.id for incident in open_incidents(db, case_id)}
     if incident_id not in known:
-        abort(404, f"case {case_id} has no open incident {incident_id}")
+        abort(404, _("Case %(case)s has no open incident %(incident)s.", case=case_id, incident=incident_id))
     _orchestrator().retry_incident(incident_id, retries=1, actor=current_user().actor)
-    flash(f"Incident {incident_id}: the task is tried again.", "info")
+    flash(_("Incident %(incident)s: the task is tried again.", incident=incident_id), "info")
     return redirect(url_for("cases.case_page", case_id=case_id))

@@ -11,6 +11,8 @@ import secrets
 
 from flask import abort, request, session
 
+from web.i18n import _
+
 EXEMPT_PREFIXES = ("/api/", "/engine-rest/")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FIELD = "csrf_token"
@@ -31,7 +33,7 @@ def check_csrf() -> None:
     expected = session.get(FIELD)
     offered = request.form.get(FIELD) or request.headers.get(HEADER) or ""
     if not expected or not hmac.compare_digest(expected.encode(), offered.encode()):
-        abort(400, "the form is missing its CSRF token or it is stale; reload the page and try again")
+        abort(400, _("The form is missing its security token or it is stale: reload the page and try again."))
 
 
 def init_app(app) -> None:

@@ -10,6 +10,7 @@ from engine.dialect.diagram_lint import lint_diagrams
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram, InvalidXml
 from engine.people import queries
+from web.i18n import _
 from web.staff import page_errors
 from web.staff.signin import current_user, role_required
 
@@ -45,13 +46,13 @@ def upload():
     """Read, lint and deploy the uploaded .bpmn/.dmn files together; show what is wrong."""
     documents, errors = _uploaded()
     if errors or not documents:
-        return _page(400, errors=errors or ["choose at least one .bpmn or .dmn file"])
+        return _page(400, errors=errors or [_("Choose at least one .bpmn or .dmn file.")])
     unreadable = _unreadable(documents)
     if unreadable:  # the hardened parser reads every upload before any other tool sees it
         return _page(400, errors=unreadable)
     lint = lint_diagrams(documents)
     if lint.ran and lint.problems:
-        return _page(400, errors=["bpmnlint found problems; nothing was deployed"], lint=lint)
+        return _page(400, errors=[_("bpmnlint found problems; nothing was deployed.")], lint=lint)
     try:
         deployed = _orchestrator().deploy(documents, actor=current_user().actor)
     except (InvalidDiagram, InvalidXml) as error:
@@ -78,11 +79,11 @@ def _uploaded() -> tuple[dict[str, bytes], list[str]]:
             continue
         name = Path(upload.filename).name
         if not name.endswith(UPLOAD_SUFFIXES):
-            errors.append(f"{name}: only .bpmn and .dmn files are deployed")
+            errors.append(_("%(file)s: only .bpmn and .dmn files are deployed", file=name))
             continue
         content = upload.read(MAX_UPLOAD_BYTES + 1)
         if len(content) > MAX_UPLOAD_BYTES:
-            errors.append(f"{name}: larger than 10 MiB")
+            errors.append(_("%(file)s: larger than 10 MiB", file=name))
             continue
         documents[name] = content
     return documents, errors

@@ -6,6 +6,7 @@ that is HttpOnly, SameSite=Lax, and Secure unless the request is plain http on l
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import wraps
 from ipaddress import ip_address
@@ -25,6 +26,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from engine.people.sign_in import SignInThrottled, sign_in
 from engine.people.users import find_user, roles_of
+from web.i18n import _, ngettext
 
 bp = Blueprint("signin", __name__)
 STAFF_ROLES = ("officers", "heads", "auditors", "analysts")
@@ -37,6 +39,7 @@ class SignedIn:
     username: str
     roles: frozenset[str]
     full_name: str | None
+    language: str | None = None  # None: the browser's, else Kazakh
 
     @property
     def actor(self) -> str:
@@ -80,7 +83,7 @@ def role_required(*roles: str):
             if user is None:
                 return redirect(url_for("signin.signin_form", next=request.full_path.rstrip("?")))
             if roles and not user.has(*roles):
-                abort(403, f"this page needs one of the roles: {', '.join(roles)}")
+                abort(403, _("This page needs one of the roles: %(roles)s.", roles=", ".join(roles)))
             return view(*args, **kwargs)
 
         return guarded
@@ -100,7 +103,7 @@ def load_signed_in_user() -> None:
         if user is None or not user.active:
             session.clear()
             return
-        g.user = SignedIn(user.username, frozenset(roles_of(user)), user.full_name)
+        g.user = SignedIn(user.username, frozenset(roles_of(user)), user.full_name, user.language)
 
 
 @bp.get("/signin")
@@ -118,11 +121,16 @@ def signin():
         password, address = request.form.get("password", ""), request.remote_addr or ""
         user = sign_in(store, username, password, address, roles=STAFF_ROLES)
     except SignInThrottled as throttled:
-        page = render_template("signin.html", next=request.form.get("next", ""), error=str(throttled))
-        retry_after = str(max(1, int(throttled.retry_after.total_seconds())))
-        return page, 429, {"Retry-After": retry_after}
+        wait = max(1, int(throttled.retry_after.total_seconds()))
+        error = ngettext(
+            "Too many failed sign-ins for this user name or from this address. Try again in %(num)s minute.",
+            "Too many failed sign-ins for this user name or from this address. Try again in %(num)s minutes.",
+            max(1, math.ceil(wait / 60)),
+        )
+        page = render_template("signin.html", next=request.form.get("next", ""), error=error)
+        return page, 429, {"Retry-After": str(wait)}
     if user is None:
-        error = "Unknown user name or wrong password, or not a staff account."
+        error = _("Unknown user name or wrong password, or not a staff account.")
         return render_template("signin.html", next=request.form.get("next", ""), error=error), 401
     session.clear()  # a fresh session on sign-in: no fixation
     session["username"] = username

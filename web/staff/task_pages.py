@@ -8,6 +8,7 @@ from engine import clock, extensions
 from engine.errors import FormInvalid
 from engine.people import assignment, queries
 from engine.people.task_forms import describe_task
+from web.i18n import _
 from web.staff import page_errors
 from web.staff.signin import current_user, role_required
 
@@ -109,7 +110,7 @@ def complete_task(task_id: str):
         case_id = _orchestrator().complete_user_task(task_id, data, user.actor, user.username)
     except FormInvalid as invalid:
         return _render_form(task_id, values=dict(request.form), errors=invalid.errors, status=400)
-    flash("Task completed.", "info")
+    flash(_("Task completed."), "info")
     return redirect(url_for("cases.case_page", case_id=case_id))
 
 
@@ -120,7 +121,7 @@ def claim(task_id: str):
     _require_candidate(task_id)
     with _orchestrator().transaction() as db:
         assignment.claim(db, task_id, current_user().username)
-    flash("Task claimed.", "info")
+    flash(_("Task claimed."), "info")
     return redirect(_back(task_id))
 
 
@@ -131,7 +132,7 @@ def unclaim(task_id: str):
     user = current_user()
     with _orchestrator().transaction() as db:
         assignment.unclaim(db, task_id, user.username, override=user.has("heads"))
-    flash("Task given back.", "info")
+    flash(_("Task given back."), "info")
     return redirect(_back(task_id))
 
 
@@ -147,7 +148,7 @@ def _require_candidate(task_id: str) -> None:
     with _orchestrator().transaction() as db:
         task = describe_task(db, task_id).task
     if not assignment.may_work_on(task, user.username, user.roles):
-        abort(403, "you are not among the candidates of this task")
+        abort(403, _("You are not among the candidates of this task."))
 
 
 def _submitted(fields) -> dict:

@@ -3,6 +3,8 @@
   const holder = document.getElementById('diagram');
   const data = JSON.parse(document.getElementById('audit-player-data').textContent);
   const detail = document.getElementById('step-detail');
+  // the words come translated from the page (data-words), in the reader's language
+  const words = JSON.parse(detail.dataset.words || '{}');
   const player = { rendered: false, step: 0, marked: { finished: [], active: [], taken: [] }, error: null };
   window.auditPlayer = player;
   let canvas = null;
@@ -35,11 +37,12 @@
 
   function describe(step) {
     detail.textContent = '';
+    const w = words;
     const lines = [
-      'Step ' + step.number + ' (event ' + step.seq + ') at ' + step.at + ' by ' + step.actor,
+      w.step + ' ' + step.number + ' (' + w.event + ' ' + step.seq + ') ' + w.at + ' ' + step.at + ' ' + w.by + ' ' + step.actor,
       step.kind + (step.element_id ? ' ' + step.element_id : ''),
-      'completed: ' + (step.completed.join(', ') || '-'),
-      'waits in: ' + (step.active.join(', ') || '-'),
+      w.completed + ': ' + (step.completed.join(', ') || '-'),
+      w.waits + ': ' + (step.active.join(', ') || '-'),
     ];
     lines.forEach(function (text) {
       const p = document.createElement('p');
@@ -73,7 +76,7 @@
 
   if (!data.xml) {
     holder.dataset.state = 'missing';
-    holder.textContent = 'The diagram of this process is not stored.';
+    holder.textContent = holder.dataset.missing;
     show(1);
     return;
   }
@@ -88,7 +91,7 @@
   }).catch(function (error) {
     player.error = String(error);
     holder.dataset.state = 'failed';
-    holder.textContent = 'The diagram could not be drawn: ' + error;
+    holder.textContent = holder.dataset.failed + ' ' + error;
     show(1);
   });
 })();

@@ -5,7 +5,7 @@
   window.caseDiagram = { rendered: false, marked: { finished: [], active: [] }, error: null };
   if (!data.xml) {
     holder.dataset.state = 'missing';
-    holder.textContent = 'The diagram of this process is not stored.';
+    holder.textContent = holder.dataset.missing;
     return;
   }
   const viewer = new BpmnJS({ container: holder });
@@ -28,6 +28,6 @@
   }).catch(function (error) {
     window.caseDiagram.error = String(error);
     holder.dataset.state = 'failed';
-    holder.textContent = 'The diagram could not be drawn: ' + error;
+    holder.textContent = holder.dataset.failed + ' ' + error;
   });
 })();

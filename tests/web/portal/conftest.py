@@ -60,8 +60,11 @@ def applicants(orchestrator):
 
 @pytest.fixture
 def client(orchestrator, portal_settings, applicants):
+    """A client of the portal API that asks for English answers (Accept-Language: en)."""
     app = create_app(orchestrator, {"TESTING": True, "PORTAL": portal_settings})
-    return app.test_client()
+    english = app.test_client()
+    english.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return english
 
 
 def submit(client, document: bytes, headers: dict, content_type: str = "application/xml"):

@@ -78,10 +78,11 @@ def submit(orchestrator, world):
 
 
 class Browser:
-    """A test client that signs in and sends each form with its CSRF token."""
+    """A test client that signs in and sends each form with its CSRF token; it reads English."""
 
-    def __init__(self, client) -> None:
+    def __init__(self, client, language: str = "en") -> None:
         self.client = client
+        self.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
         self.token = ""
 
     def get(self, url: str, **kwargs):
@@ -105,8 +106,8 @@ class Browser:
 def browser(app):
     """Sign in as someone: browser("olga") returns a signed-in Browser."""
 
-    def signed_in(username: str | None = None) -> Browser:
-        b = Browser(app.test_client())
+    def signed_in(username: str | None = None, language: str = "en") -> Browser:
+        b = Browser(app.test_client(), language)
         if username:
             assert b.sign_in(username).status_code == 302
         return b

@@ -37,7 +37,7 @@ def test_the_player_marks_where_the_case_waited_and_the_paths_it_took_at_each_st
             page.goto(f"{served}/signin")
             page.fill("input[name=username]", "aida")
             page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            page.click("section.signin button[type=submit]")
             page.goto(f"{served}/audit/cases/{case_id}")
             page.wait_for_function(
                 "window.auditPlayer && window.auditPlayer.rendered", timeout=RENDER_TIMEOUT_MS

@@ -40,7 +40,7 @@ def test_auditors_read_the_case_and_find_the_link_to_its_audit_history(browser, 
 
 def test_an_unknown_case_is_a_404_page(browser):
     answer = browser("hana").get("/cases/no-such-case")
-    assert answer.status_code == 404 and "NotFound" in answer.get_data(as_text=True)
+    assert answer.status_code == 404 and "Not found" in answer.get_data(as_text=True)
 
 
 def _upload(analyst, *files: tuple[str, bytes]):

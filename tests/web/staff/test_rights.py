@@ -24,6 +24,7 @@ RIGHTS: dict[tuple[str, str], object] = {
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): PUBLIC,
     ("POST", "/signout"): PUBLIC,
+    ("POST", "/language"): PUBLIC,  # the language switch: anyone, signed in or not
     ("GET", "/health"): PUBLIC,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/assets/bpmn-js/bpmn-navigated-viewer.js"): PUBLIC,
