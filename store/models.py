@@ -137,7 +137,7 @@ class ExternalTaskReport(Base):
 
 
 class Timer(Base):
-    """A timer event waiting in a case, or a timer start event of a definition, with its due time."""
+    """A timer event waiting in a case, a timer start event of a definition, or a job, with its due time."""
 
     __tablename__ = "timers"
     __table_args__ = (Index("ix_timers_due", "status", "due_at"),)
@@ -150,6 +150,10 @@ class Timer(Base):
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled, incident
     fired_at: Mapped[datetime | None]
+    # "timer", or "job": the due-now row of an async continuation (camunda:asyncBefore/asyncAfter)
+    kind: Mapped[str] = mapped_column(String(20), default="timer", server_default="timer")
+    retries: Mapped[int | None] = mapped_column(Integer)  # a job's tries left; None: three
+    error_message: Mapped[str | None] = mapped_column(Text)  # why a job's last try failed
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}

@@ -21,6 +21,7 @@ from engine.errors import InvalidCommand, LockLost, NotFound
 from engine.external import reports
 from engine.runtime import commands
 from engine.runtime.history import SYSTEM, HistoryWriter
+from engine.runtime.jobs import continuations
 from store.models import ExternalTask, Incident
 
 DEFAULT_RETRIES = 3
@@ -230,6 +231,7 @@ def retry_incident(session: Session, incident_id: int, retries: int, actor: str)
             lock_owner=None,
             lock_expires_at=None,
         )
+    continuations.revive(session, incident, retries)
     HistoryWriter(session, incident.case_id, now).append(
         "incident_retried", actor, incident.element_id, incident_id=incident_id, retries=retries
     )

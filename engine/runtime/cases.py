@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.dialect.constructs import conditions
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
 from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
@@ -87,7 +88,7 @@ def open_case(session: Session, case_id: str) -> OpenCase:
 
 
 def advance(case: OpenCase) -> None:
-    """Run the case's engine steps until every path waits; record what completed."""
+    """Run the engine (and the conditional events) until every path waits; record what completed."""
 
     def did_complete(task) -> None:
         spec = task.task_spec
@@ -95,7 +96,7 @@ def advance(case: OpenCase) -> None:
             case.completed_elements.append(spec.bpmn_id)
 
     try:
-        case.workflow.do_engine_steps(did_complete_task=did_complete)
+        conditions.run_to_waits(case.workflow, did_complete, case_variables)
     except SpiffWorkflowException as error:
         element = getattr(getattr(error, "task_spec", None), "bpmn_id", None)
         raise ProcessError(f"the diagram failed at {element or 'an element'}: {error}", element) from error

@@ -140,10 +140,14 @@ def _topic(workflow, task) -> str:
 
 
 def _reconcile_timers(session, case_id, workflow, now) -> None:
-    wanted = {t.task_id: t for t in waits.waiting_timers(workflow)}
+    # timer events, and the async continuations whose jobs the timer service runs (due at once)
+    wanted = {t.task_id: t for t in [*waits.waiting_timers(workflow), *waits.held_jobs(workflow)]}
+    # a job out of retries keeps its row (status incident) while its case stands at the boundary
     waiting_rows = {
         row.id: row
-        for row in session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.status == "waiting"))
+        for row in session.scalars(
+            select(Timer).where(Timer.case_id == case_id, Timer.status.in_(("waiting", "incident")))
+        )
     }
     for task_id, timer in wanted.items():
         if task_id not in waiting_rows:
@@ -154,15 +158,34 @@ def _reconcile_timers(session, case_id, workflow, now) -> None:
                     element_id=timer.element_id,
                     due_at=timer.due_at,
                     status="waiting",
+                    kind=timer.kind,
                 )
             )
-        elif clock.as_utc(waiting_rows[task_id].due_at) != timer.due_at:
+        elif (
+            waiting_rows[task_id].status == "waiting"
+            and clock.as_utc(waiting_rows[task_id].due_at) != timer.due_at
+        ):
             waiting_rows[task_id].due_at = timer.due_at
     for task_id, row in waiting_rows.items():
         if task_id not in wanted:
+            if row.status == "incident":
+                _resolve_incidents_at(session, case_id, row.element_id, now)
             fired = waits.wait_fired(workflow, task_id)
             row.status = "fired" if fired else "cancelled"
             row.fired_at = now if fired else None
+
+
+def _resolve_incidents_at(session, case_id, element_id, now) -> None:
+    """Resolve the failedJob incidents of a job its case no longer waits for (it was cancelled)."""
+    for incident in session.scalars(
+        select(Incident).where(
+            Incident.case_id == case_id,
+            Incident.element_id == element_id,
+            Incident.kind == "failedJob",
+            Incident.resolved_at.is_(None),
+        )
+    ):
+        incident.resolved_at, incident.resolved_by = now, "system: the job ended"
 
 
 def _reconcile_messages(session, case_id, workflow) -> None:

@@ -8,7 +8,8 @@ The deployed source is kept as the analyst drew it; only the parsed spec sees th
 - a link throw event gets a flow to the link catch event of the same name;
 - an event sub-process becomes a boundary event on the rest of its scope: the scope's content
   moves into a sub-process `<scope>__body`, the event sub-process's start event becomes a boundary
-  event on it (interrupting or not) leading to the event sub-process, now an ordinary sub-process.
+  event on it (interrupting or not) leading to the event sub-process, now an ordinary sub-process;
+- an async boundary (`camunda:asyncBefore` / `asyncAfter`) becomes a held step (`async_steps`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.dialect.constructs import vocabulary as v
+from engine.dialect.constructs.async_steps import insert_continuations
 from engine.dialect.constructs.vocabulary import B, C
 
 DATA_ELEMENTS = (
@@ -38,6 +40,7 @@ def prepare(root) -> None:
     join_links(root)
     for scope in reversed([e for e in root.iter(f"{B}process", f"{B}subProcess")]):
         lift_event_subprocesses(scope)
+    insert_continuations(root)
 
 
 def name_unnamed_flows(root) -> None:

@@ -104,7 +104,8 @@ BPMN_ELEMENTS = frozenset(
         "resourceAssignmentExpression",
         "formalExpression",
         "expression",  # a resource assignment's expression, as bpmn-moddle writes it
-        "condition",  # inside a conditional event definition, which is refused on its own
+        "conditionalEventDefinition",
+        "condition",  # a conditional event's condition
     }
 )
 
@@ -117,7 +118,8 @@ UNSUPPORTED_BPMN = {
     ),
     "compensateEventDefinition": "compensation is not supported yet: model the undo step as a task",
     "conditionalEventDefinition": (
-        "conditional events are not supported yet: correlate a message when the condition holds"
+        "a conditional start event of a process is not supported: start the case through the API "
+        "when the condition holds, or use a conditional event sub-process inside the process"
     ),
     "cancelEventDefinition": "transactions are not supported: use an error end event and an error boundary",
     "performer": "a potentialOwner or humanPerformer, or camunda:candidateUsers/candidateGroups",
@@ -139,6 +141,10 @@ CAMUNDA_ELEMENTS = frozenset(
 )
 
 LATER = "not supported yet"
+ASYNC_PER_INSTANCE = (
+    "one job per multi-instance instance is not supported: camunda:asyncBefore / asyncAfter on the "
+    "activity itself makes one job before / after all its instances"
+)
 UNSUPPORTED_CAMUNDA = {
     "in": f"call activity variable mappings are {LATER}: the called case sees every variable of its caller",
     "out": f"call activity variable mappings are {LATER}: the caller gets every variable of the called case",
@@ -151,10 +157,10 @@ UNSUPPORTED_CAMUNDA = {
     "formProperty": "camunda:formData with camunda:formField",
     "potentialStarter": "any user with access to the engine API starts a case",
     "errorEventDefinition": "the worker reports a BPMN error (bpmnError) with its code",
-    "async": "licflow commits each command as one transaction: leave it out",
-    "asyncBefore": "licflow commits each command as one transaction: leave it out",
-    "asyncAfter": "licflow commits each command as one transaction: leave it out",
-    "jobPriority": "licflow has no job executor: leave it out",
+    "async": ASYNC_PER_INSTANCE,
+    "asyncBefore": ASYNC_PER_INSTANCE,
+    "asyncAfter": ASYNC_PER_INSTANCE,
+    "jobPriority": "licflow's jobs all have the same priority: leave it out",
     "taskPriority": "external tasks all have priority 0: leave it out",
     "candidateStarterGroups": "any user with access to the engine API starts a case: leave it out",
     "candidateStarterUsers": "any user with access to the engine API starts a case: leave it out",
@@ -174,8 +180,6 @@ UNSUPPORTED_CAMUNDA = {
     "caseTenantId": "CMMN cases do not run in licflow: call a BPMN process",
     "variableMappingClass": "call activity variable mappings are not supported yet",
     "variableMappingDelegateExpression": "call activity variable mappings are not supported yet",
-    "variableName": "conditional events are not supported yet",
-    "variableEvents": "conditional events are not supported yet",
 }
 
 EVERYWHERE = ("*",)
@@ -189,7 +193,12 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "historyTimeToLive": ("process",),  # stored; licflow keeps history, as the audit needs
     "versionTag": ("process",),  # stored, shown nowhere
     "isStartableInTasklist": ("process",),  # licflow has no tasklist start
-    "exclusive": EVERYWHERE,  # only has a meaning with async, which is refused
+    "exclusive": EVERYWHERE,  # licflow never runs two jobs of one case at once: nothing to do
+    "asyncBefore": FLOW_NODES,  # engine/dialect/constructs/async_steps.py
+    "async": FLOW_NODES,  # the older spelling of asyncBefore
+    "asyncAfter": FLOW_NODES,  # not on end events: refusals._async_after_ends
+    "variableName": ("conditionalEventDefinition",),  # engine/dialect/constructs/conditions.py
+    "variableEvents": ("conditionalEventDefinition",),
     "modelerTemplate": EVERYWHERE,
     "modelerTemplateVersion": EVERYWHERE,
     "diagramRelationId": ("definitions",),
@@ -217,11 +226,11 @@ SERVICE_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type", 
 EVENT_TRIGGERS = {
     "startEvent": ("message", "timer", "signal"),
     "endEvent": ("error", "escalation", "message", "signal", "terminate"),
-    "intermediateCatchEvent": ("message", "timer", "signal", "link"),
+    "intermediateCatchEvent": ("message", "timer", "signal", "link", "conditional"),
     "intermediateThrowEvent": ("message", "signal", "escalation", "link"),
-    "boundaryEvent": ("error", "escalation", "message", "timer", "signal"),
+    "boundaryEvent": ("error", "escalation", "message", "timer", "signal", "conditional"),
 }
-EVENT_SUBPROCESS_TRIGGERS = ("error", "escalation", "message", "timer", "signal")
+EVENT_SUBPROCESS_TRIGGERS = ("error", "escalation", "message", "timer", "signal", "conditional")
 UNSUPPORTED_TRIGGERS = {
     "compensate": UNSUPPORTED_BPMN["compensateEventDefinition"],
     "conditional": UNSUPPORTED_BPMN["conditionalEventDefinition"],
