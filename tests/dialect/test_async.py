@@ -134,6 +134,17 @@ def test_a_case_that_ran_jobs_replays_from_its_history(orchestrator):
     assert replay.variables["fee"] == 20
 
 
+def test_the_old_camunda_async_is_async_before(orchestrator):
+    documents = drive.variant("async_fee", 'camunda:asyncBefore="true"', 'camunda:async="true"')
+    orchestrator.deploy(documents)
+    case_id = orchestrator.start_case("dialect_async_fee")
+    drive.complete(orchestrator, case_id, "review", {"amount": 90, "rate": 3})
+
+    assert [j.element_id for j in _jobs(orchestrator, case_id, status="waiting")] == ["compute_fee"]
+    fire_due_timers(orchestrator.store)
+    assert drive.variables(orchestrator, case_id)["fee"] == 30
+
+
 def test_async_after_an_end_event_is_refused_at_deploy(orchestrator):
     documents = drive.edited("async_fee", "end", attributes={"camunda:asyncAfter": "true"})
 

@@ -141,9 +141,9 @@ CAMUNDA_ELEMENTS = frozenset(
 )
 
 LATER = "not supported yet"
-ASYNC_PER_INSTANCE = (
-    "one job per multi-instance instance is not supported: camunda:asyncBefore / asyncAfter on the "
-    "activity itself makes one job before / after all its instances"
+ASYNC_ON_ELEMENTS = (
+    "async boundaries are read on activities, gateways and events: camunda:asyncBefore / asyncAfter "
+    "on the element itself (one job per multi-instance instance, or for a signal, is not supported)"
 )
 UNSUPPORTED_CAMUNDA = {
     "in": f"call activity variable mappings are {LATER}: the called case sees every variable of its caller",
@@ -151,15 +151,18 @@ UNSUPPORTED_CAMUNDA = {
     "inputOutput": f"input/output mappings are {LATER}: set the variables in a script task before or after",
     "executionListener": f"execution listeners are {LATER}: a script task on the path",
     "taskListener": f"task listeners are {LATER}: camunda:assignee or a script task before the user task",
-    "failedJobRetryTimeCycle": "a worker gives the retries and the retry timeout when it reports a failure",
+    "failedJobRetryTimeCycle": (
+        "a job is tried three times, then an incident waits for a retry; "
+        "a worker gives an external task's retries and retry timeout when it reports a failure"
+    ),
     "connector": 'an external task: camunda:type="external" camunda:topic="..." served by a worker',
     "field": "an external task reads its input from the case variables",
     "formProperty": "camunda:formData with camunda:formField",
     "potentialStarter": "any user with access to the engine API starts a case",
     "errorEventDefinition": "the worker reports a BPMN error (bpmnError) with its code",
-    "async": ASYNC_PER_INSTANCE,
-    "asyncBefore": ASYNC_PER_INSTANCE,
-    "asyncAfter": ASYNC_PER_INSTANCE,
+    "async": ASYNC_ON_ELEMENTS,
+    "asyncBefore": ASYNC_ON_ELEMENTS,
+    "asyncAfter": ASYNC_ON_ELEMENTS,
     "jobPriority": "licflow's jobs all have the same priority: leave it out",
     "taskPriority": "external tasks all have priority 0: leave it out",
     "candidateStarterGroups": "any user with access to the engine API starts a case: leave it out",
