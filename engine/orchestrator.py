@@ -16,6 +16,7 @@ from engine.errors import Conflict, InvalidCommand
 from engine.external import tasks as external_tasks
 from engine.runtime import commands, definitions, deployments, documents, messages, numbers
 from engine.runtime.events import signals
+from engine.runtime.jobs import continuations
 from store.db import Store
 from store.models import ExternalTask
 
@@ -173,6 +174,11 @@ class Orchestrator:
         """Throw signal `name` to every waiting case and signal start event; return the cases reached."""
         with self.transaction() as session:
             return signals.throw(session, name, actor)
+
+    def set_job_retries(self, job_id: str, retries: int, actor: str) -> None:
+        """Set the tries left of an async continuation's job; more than 0 resolves its incident."""
+        with self.transaction() as session:
+            continuations.set_job_retries(session, job_id, retries, actor)
 
     def set_external_task_retries(self, task_id: str, retries: int, actor: str) -> None:
         with self.transaction() as session:

@@ -13,6 +13,8 @@ from engine.errors import InvalidDiagram
 from engine.history.replay import replay_case
 from engine.runtime.timers import fire_due_timers
 from tests.dialect import drive
+from tests.web.camunda.helpers import BEARER, TOKEN
+from web import create_app
 
 
 def _jobs(orchestrator, case_id: str, **where) -> list:
@@ -117,6 +119,52 @@ def test_a_failure_after_async_after_keeps_the_workers_completion_and_stops_at_t
     fire_due_timers(orchestrator.store)
     assert drive.open_elements(orchestrator, case_id) == ["archive"]
     assert drive.variables(orchestrator, case_id)["stamp"] == "N-7"
+
+
+def test_a_failed_job_gets_new_retries_through_camunda_rest_and_continues_the_case(orchestrator):
+    case_id = _reviewed(orchestrator, amount=100, rate=0)
+    _sweep_until_incident(orchestrator, case_id)
+    rest = create_app(orchestrator, {"TESTING": True, "API_TOKENS": {"workers": TOKEN}}).test_client()
+
+    (listed,) = rest.get(
+        f"/engine-rest/job?processInstanceId={case_id}&noRetriesLeft=true", headers=BEARER
+    ).json
+    assert (listed["retries"], listed["failedActivityId"]) == (0, "compute_fee")
+    assert "compute_fee" in listed["exceptionMessage"]
+    orchestrator.change_variables(case_id, {"rate": 10}, [], "officer1")
+    answer = rest.put(f"/engine-rest/job/{listed['id']}/retries", json={"retries": 1}, headers=BEARER)
+    assert answer.status_code == 204
+    assert drive.rows(orchestrator, drive.Incident, case_id=case_id)[0].resolved_by == "client:workers"
+
+    fire_due_timers(orchestrator.store)
+    assert drive.open_elements(orchestrator, case_id) == ["confirm"]
+    assert drive.variables(orchestrator, case_id)["fee"] == 10
+    assert rest.get(f"/engine-rest/job/count?processInstanceId={case_id}", headers=BEARER).json == {
+        "count": 0
+    }
+
+
+def test_async_before_a_parallel_join_makes_a_job_for_each_arriving_branch(orchestrator):
+    orchestrator.deploy(drive.edited("gateways", "join", attributes={"camunda:asyncBefore": "true"}))
+    case_id = orchestrator.start_case("dialect_gateways")
+    drive.work(orchestrator, "dialect.tax", {"taxes_owed": False})
+    drive.complete(orchestrator, case_id, "check_court", {"court_ban": False})
+
+    assert [j.element_id for j in _jobs(orchestrator, case_id, status="waiting")] == ["join", "join"]
+    assert fire_due_timers(orchestrator.store) == 2
+    assert drive.open_elements(orchestrator, case_id) == ["decide"]
+
+
+def test_async_after_an_exclusive_gateway_makes_one_job_for_the_path_it_took(orchestrator):
+    orchestrator.deploy(drive.edited("gateways", "which", attributes={"camunda:asyncAfter": "true"}))
+    case_id = orchestrator.start_case("dialect_gateways")
+    drive.work(orchestrator, "dialect.tax", {"taxes_owed": True})
+    drive.complete(orchestrator, case_id, "check_court", {"court_ban": False})
+
+    assert [j.element_id for j in _jobs(orchestrator, case_id, status="waiting")] == ["which"]
+    assert drive.topics(orchestrator, case_id) == []
+    fire_due_timers(orchestrator.store)
+    assert drive.topics(orchestrator, case_id) == ["dialect.collect"]
 
 
 def test_a_case_that_ran_jobs_replays_from_its_history(orchestrator):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.errors import ProcessError
+from engine.errors import InvalidCommand, NotFound, ProcessError
 from engine.runtime import cases
 from engine.runtime.events import signals
 from engine.runtime.history import HistoryWriter
@@ -91,8 +91,13 @@ def revive(session: Session, incident: Incident, retries: int) -> None:
         job.status, job.retries, job.due_at = "waiting", max(retries, 1), clock.now()
 
 
-def set_retries(session: Session, job: Timer, retries: int, actor: str) -> None:
-    """Set a job's retries (REST `PUT /job/{id}/retries`): more than 0 resolves its incident."""
+def set_job_retries(session: Session, job_id: str, retries: int, actor: str) -> None:
+    """Set a job's tries left (REST `PUT /job/{id}/retries`): more than 0 resolves its incident."""
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise InvalidCommand("retries must be a whole number of at least 0")
+    job = session.get(Timer, job_id)
+    if job is None or job.kind != "job" or job.status not in ("waiting", "incident"):
+        raise NotFound(f"no job with id {job_id!r}")
     now = clock.now()
     HistoryWriter(session, job.case_id, now).append(
         "job_retries_set", actor, job.element_id, job_id=job.id, retries=retries
@@ -102,6 +107,18 @@ def set_retries(session: Session, job: Timer, retries: int, actor: str) -> None:
         job.status, job.due_at = "waiting", now
         for incident in open_incidents(session, job):
             incident.resolved_at, incident.resolved_by = now, actor
+    elif retries == 0 and job.status == "waiting":
+        job.status = "incident"
+        message = job.error_message or f"{actor} set the retries to 0"
+        session.add(
+            Incident(
+                case_id=job.case_id,
+                element_id=job.element_id,
+                kind=FAILED_JOB,
+                message=message,
+                created_at=now,
+            )
+        )
 
 
 def open_incidents(session: Session, job: Timer) -> list[Incident]:
