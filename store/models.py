@@ -202,7 +202,7 @@ class StartSubscription(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
     process_key: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # message, signal
+    kind: Mapped[str] = mapped_column(String(20))  # message, signal, conditional
     name: Mapped[str] = mapped_column(String(200))
     element_id: Mapped[str] = mapped_column(String(200))
 

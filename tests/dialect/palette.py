@@ -17,8 +17,6 @@ FORMS = "tests/engine/runtime/test_forms.py::test_a_missing_decision_and_an_unkn
 SCRIPTS = "tests/engine/dialect/test_camunda_scripts.py::"
 DECISIONS = "tests/engine/dialect/test_camunda_decisions.py::"
 COMPENSATION = "compensation is not supported yet"
-CONDITIONAL = "a conditional start event of a process is not supported"
-COND = "<bpmn:conditionalEventDefinition><bpmn:condition>${ready}</bpmn:condition></bpmn:conditionalEventDefinition>"
 
 
 @dataclass(frozen=True)
@@ -84,11 +82,10 @@ EVENTS = [
         "a broadcast signal starts a case",
         "test_signals.py::test_a_signal_starts_a_case_of_each_process_with_a_signal_start_event",
     ),
-    refused(
+    runs(
         "conditional start event",
-        "starts a case when the condition becomes true",
-        Edit("pass_through_tasks", "start", inner=COND),
-        CONDITIONAL,
+        "starts a case when its conditions are evaluated (POST /condition) and it holds",
+        "test_conditional_events.py::test_evaluating_conditions_starts_a_case_at_each_conditional_start_event_that_holds",
     ),
     runs(
         "message intermediate catch event",

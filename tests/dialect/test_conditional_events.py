@@ -11,6 +11,8 @@ import pytest
 from engine.errors import InvalidDiagram
 from engine.history.replay import replay_case
 from tests.dialect import drive
+from tests.web.camunda.helpers import BEARER, TOKEN
+from web import create_app
 
 NON_INTERRUPTING = {"cancelActivity": "false"}
 
@@ -139,6 +141,35 @@ def test_a_case_whose_conditions_fired_replays_from_its_history(orchestrator):
         replay = replay_case(session, case_id)
 
     assert replay.reproduced, replay.divergence
+
+
+def test_evaluating_conditions_starts_a_case_at_each_conditional_start_event_that_holds(orchestrator):
+    drive.deploy(orchestrator, "conditional_start")
+
+    assert orchestrator.evaluate_conditions({"amount": 400}) == []
+    assert orchestrator.evaluate_conditions({"weight": 5000}) == []  # camunda:variableName="amount"
+    (case_id,) = orchestrator.evaluate_conditions({"amount": 4000}, business_key="IMP-7")
+
+    assert drive.open_elements(orchestrator, case_id) == ["review_import"]
+    assert drive.variables(orchestrator, case_id)["amount"] == 4000
+    assert drive.rows(orchestrator, drive.Case, id=case_id)[0].business_key == "IMP-7"
+
+
+def test_post_condition_starts_the_process_instances_as_camunda_rest_does(orchestrator):
+    drive.deploy(orchestrator, "conditional_start")
+    rest = create_app(orchestrator, {"TESTING": True, "API_TOKENS": {"workers": TOKEN}}).test_client()
+    body = {"variables": {"amount": {"value": 2500, "type": "Integer"}}, "businessKey": "IMP-8"}
+
+    answer = rest.post("/engine-rest/condition", json=body, headers=BEARER)
+
+    assert answer.status_code == 200
+    ((started),) = answer.json
+    assert (started["definitionKey"], started["businessKey"], started["ended"]) == (
+        "dialect_conditional_start",
+        "IMP-8",
+        False,
+    )
+    assert drive.open_elements(orchestrator, started["id"]) == ["review_import"]
 
 
 def test_a_conditional_event_after_an_event_based_gateway_is_refused_at_deploy(orchestrator):

@@ -23,6 +23,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.conditional import ConditionalEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -141,7 +142,9 @@ def _watches(workflow) -> list:
     return [
         task
         for task in list(workflow.event_manager.tasks.values())
-        if task.has_state(TaskState.WAITING) and isinstance(task.task_spec.event_definition, WatchedCondition)
+        if task.has_state(TaskState.WAITING)
+        and isinstance(task.task_spec.event_definition, WatchedCondition)
+        and not isinstance(task.task_spec, StartEvent)  # a process's: POST /condition starts it
     ]
 
 

@@ -118,8 +118,8 @@ UNSUPPORTED_BPMN = {
     ),
     "compensateEventDefinition": "compensation is not supported yet: model the undo step as a task",
     "conditionalEventDefinition": (
-        "a conditional start event of a process is not supported: start the case through the API "
-        "when the condition holds, or use a conditional event sub-process inside the process"
+        "conditional events run as boundary, intermediate catch, event sub-process start and process "
+        "start events (started through POST /condition)"
     ),
     "cancelEventDefinition": "transactions are not supported: use an error end event and an error boundary",
     "performer": "a potentialOwner or humanPerformer, or camunda:candidateUsers/candidateGroups",
@@ -227,7 +227,7 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 SERVICE_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type", "topic", "resultVariable")
 
 EVENT_TRIGGERS = {
-    "startEvent": ("message", "timer", "signal"),
+    "startEvent": ("message", "timer", "signal", "conditional"),
     "endEvent": ("error", "escalation", "message", "signal", "terminate"),
     "intermediateCatchEvent": ("message", "timer", "signal", "link", "conditional"),
     "intermediateThrowEvent": ("message", "signal", "escalation", "link"),
