@@ -1,6 +1,7 @@
 """Run every benchmark and print its table."""
 
 from bench import (
+    async_jobs,
     audit,
     camunda_rest,
     decisions,
@@ -24,3 +25,4 @@ if __name__ == "__main__":
     decisions.main()
     expressions.main()
     scripts.main()
+    async_jobs.main()
