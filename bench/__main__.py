@@ -1,6 +1,7 @@
 """Run every benchmark and print its table."""
 
 from bench import (
+    async_jobs,
     audit,
     camunda_rest,
     decisions,
@@ -28,3 +29,4 @@ if __name__ == "__main__":
     scripts.main()
     timer_lateness.main()
     listeners.main()
+    async_jobs.main()

@@ -15,7 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.errors import Conflict, InvalidCommand
 from engine.external import tasks as external_tasks
 from engine.runtime import commands, definitions, deployments, documents, messages, numbers
-from engine.runtime.events import signals
+from engine.runtime.events import condition_starts, signals
+from engine.runtime.jobs import continuations
 from store.db import Store
 from store.models import ExternalTask
 
@@ -173,6 +174,22 @@ class Orchestrator:
         """Throw signal `name` to every waiting case and signal start event; return the cases reached."""
         with self.transaction() as session:
             return signals.throw(session, name, actor)
+
+    def evaluate_conditions(
+        self,
+        variables: dict[str, Any] | None = None,
+        business_key: str | None = None,
+        definition_id: int | None = None,
+        actor: str = "system",
+    ) -> list[str]:
+        """Start a case at each conditional start event whose condition holds; return the case ids."""
+        with self.transaction() as session:
+            return condition_starts.evaluate(session, variables or {}, business_key, actor, definition_id)
+
+    def set_job_retries(self, job_id: str, retries: int, actor: str) -> None:
+        """Set the tries left of an async continuation's job; more than 0 resolves its incident."""
+        with self.transaction() as session:
+            continuations.set_job_retries(session, job_id, retries, actor)
 
     def set_external_task_retries(self, task_id: str, retries: int, actor: str) -> None:
         with self.transaction() as session:

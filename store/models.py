@@ -137,7 +137,7 @@ class ExternalTaskReport(Base):
 
 
 class Timer(Base):
-    """A timer event waiting in a case, or a timer start event of a definition, with its due time."""
+    """A timer event waiting in a case, a timer start event of a definition, or a job, with its due time."""
 
     __tablename__ = "timers"
     __table_args__ = (
@@ -153,6 +153,10 @@ class Timer(Base):
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))  # waiting, fired, cancelled, incident
     fired_at: Mapped[datetime | None]
+    # "timer", or "job": the due-now row of an async continuation (camunda:asyncBefore/asyncAfter)
+    kind: Mapped[str] = mapped_column(String(20), default="timer", server_default="timer")
+    retries: Mapped[int | None] = mapped_column(Integer)  # a job's tries left; None: three
+    error_message: Mapped[str | None] = mapped_column(Text)  # why a job's last try failed
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     # the timer service that took the due timer to fire it, and until when no other may take it
     claimed_by: Mapped[str | None] = mapped_column(String(100))
@@ -204,7 +208,7 @@ class StartSubscription(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
     process_key: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # message, signal
+    kind: Mapped[str] = mapped_column(String(20))  # message, signal, conditional
     name: Mapped[str] = mapped_column(String(200))
     element_id: Mapped[str] = mapped_column(String(200))
 

@@ -46,7 +46,9 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from engine.dialect.constructs import compensation, refusals, rewrite
+from engine.dialect.constructs.async_steps import AsyncContinuationParser
 from engine.dialect.constructs.calls import BoundCallActivity
+from engine.dialect.constructs.conditions import ConditionParser
 from engine.dialect.constructs.gateways import BranchMergingInclusiveGateway, BranchMergingParallelGateway
 from engine.dialect.constructs.multi_instance import MultiInstanceParser
 from engine.dialect.constructs.specs import (
@@ -145,13 +147,23 @@ class CamundaReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
 def _event_parser(base, *mixins):
     return type(
         base.__name__.replace("Camunda", "Licflow"),
-        (*mixins, SignalAndErrorParser, VariablesMessageParser, CamundaTimerParser, CamundaAttributes, base),
+        (
+            *mixins,
+            ConditionParser,
+            SignalAndErrorParser,
+            VariablesMessageParser,
+            CamundaTimerParser,
+            CamundaAttributes,
+            base,
+        ),
         {},
     )
 
 
-class LicflowPassThroughParser(MultiInstanceParser, CamundaAttributes, PassThroughParser):
-    """Parse plain and manual tasks as pass-through tasks, keeping their camunda attributes."""
+class LicflowPassThroughParser(
+    AsyncContinuationParser, MultiInstanceParser, CamundaAttributes, PassThroughParser
+):
+    """Parse plain and manual tasks as pass-through tasks, and the steps at async boundaries."""
 
 
 class LicflowSubProcessParser(MultiInstanceParser, CamundaAttributes, SubWorkflowParser):

@@ -21,6 +21,7 @@ from engine.errors import InvalidCommand, LockLost, NotFound
 from engine.external import reports
 from engine.runtime import commands
 from engine.runtime.history import SYSTEM, record_event
+from engine.runtime.jobs import continuations
 from store.models import ExternalTask, Incident
 
 DEFAULT_RETRIES = 3
@@ -247,6 +248,7 @@ def retry_incident(session: Session, incident_id: int, retries: int, actor: str)
             lock_owner=None,
             lock_expires_at=None,
         )
+    continuations.revive(session, incident, retries)
     record_event(
         session,
         incident.case_id,

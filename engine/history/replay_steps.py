@@ -11,11 +11,13 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
+from engine.dialect.constructs import conditions
+from engine.dialect.constructs.async_steps import is_held
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.dialect.listeners.hooks import assignment_changed
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
-from engine.runtime.cases import change_variables
+from engine.runtime.cases import case_variables, change_variables
 from engine.runtime.commands import bpmn_error_event
 from engine.runtime.events.signals import catch_signal
 from engine.runtime.events.starts import open_at
@@ -32,6 +34,7 @@ INPUTS = (
     "variables_changed",
     "case_deleted",
     "task_assignee_changed",
+    "job_executed",
 )
 
 
@@ -121,6 +124,18 @@ def apply(workflow: BpmnWorkflow, step: Step) -> None:
     elif event.kind == "task_assignee_changed":
         task = _one(waits.ready_user_tasks(workflow), event.element_id, "open user task")
         assignment_changed(task, data.get("assignee"))
+    elif event.kind == "job_executed":
+        _run_job(workflow, data.get("continuation"))
+
+
+def _run_job(workflow: BpmnWorkflow, continuation: str | None) -> None:
+    held = [t for t in workflow.get_tasks(state=TaskState.READY) if is_held(t)]
+    for task in held:
+        if task.task_spec.bpmn_id == continuation:
+            task.run()
+            return
+    waiting = ", ".join(sorted(t.task_spec.bpmn_id for t in held)) or "none"
+    raise CannotApply(f"no job at {continuation} in the case (waiting: {waiting})")
 
 
 def _fire_timer(workflow: BpmnWorkflow, element_id: str) -> None:
@@ -148,5 +163,5 @@ def run(workflow: BpmnWorkflow) -> list[str]:
         if getattr(task.task_spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
             completed.append(task.task_spec.bpmn_id)
 
-    workflow.do_engine_steps(did_complete_task=did_complete)
+    conditions.run_to_waits(workflow, did_complete, case_variables)
     return completed

@@ -1,4 +1,4 @@
-"""Read-only questions about incidents, for the Camunda REST API and the pages."""
+"""Read-only questions about incidents and the jobs behind them, for the Camunda REST API and the pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.models import Case, Incident, ProcessDefinition
+from store.models import Case, Incident, ProcessDefinition, Timer
 
 # Camunda's incident filter -> the column it narrows
 FILTER_COLUMNS = {
@@ -51,3 +51,26 @@ def _with_definitions():
 
 def _number(incident_id: str) -> int:
     return int(incident_id) if incident_id.isdigit() else -1
+
+
+# Camunda's job filter -> the column it narrows (jobs: the async continuations, `timers` of kind job)
+JOB_FILTER_COLUMNS = {"processInstanceId": Timer.case_id, "activityId": Timer.element_id, "jobId": Timer.id}
+
+
+def find_jobs(session: Session, filters: Mapping[str, str], retries_left: bool | None = None) -> list:
+    """Return the jobs to run or out of retries, with their definitions, narrowed by Camunda's filters."""
+    statement = (
+        select(Timer, ProcessDefinition)
+        .join(Case, Case.id == Timer.case_id)
+        .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
+        .where(Timer.kind == "job", Timer.status.in_(("waiting", "incident")))
+        .order_by(Timer.due_at, Timer.id)
+    )
+    for name, column in JOB_FILTER_COLUMNS.items():
+        if filters.get(name) is not None:
+            statement = statement.where(column == filters[name])
+    if retries_left is not None:
+        statement = statement.where(
+            (Timer.status == "waiting") if retries_left else (Timer.status == "incident")
+        )
+    return [tuple(row) for row in session.execute(statement).all()]

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
+from engine.dialect.constructs import conditions
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
 from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
@@ -157,7 +158,7 @@ _SAVE_CASE = (
 
 
 def advance(case: OpenCase) -> None:
-    """Run the case's engine steps until every path waits; record what completed."""
+    """Run the engine (and the conditional events) until every path waits; record what completed."""
 
     def did_complete(task) -> None:
         spec = task.task_spec
@@ -165,7 +166,7 @@ def advance(case: OpenCase) -> None:
             case.completed_elements.append(spec.bpmn_id)
 
     with diagram_errors():
-        case.workflow.do_engine_steps(did_complete_task=did_complete)
+        conditions.run_to_waits(case.workflow, did_complete, case_variables)
     case.thrown_signals.extend(thrown_signals(case.workflow))
 
 

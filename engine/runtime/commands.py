@@ -16,12 +16,14 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
+from engine.dialect.constructs.async_steps import is_held
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
 from engine.errors import Conflict, InvalidCommand, NotFound
 from engine.runtime import cases, forms, waits
 from engine.runtime.definitions import require_latest
 from engine.runtime.events import signals, starts
 from engine.runtime.events.starts import require_variables
+from engine.runtime.jobs import continuations
 from store.models import Case, ExternalTask, ProcessDefinition, Timer, UserTask
 
 Variables = dict[str, Any]
@@ -185,9 +187,14 @@ def correlate_message(session: Session, case_id: str, name: str, variables: Vari
 
 
 def fire_timer(session: Session, timer: Timer, actor: str) -> None:
-    """Fire a due timer through the engine."""
+    """Fire a due timer through the engine, or run a due job (an async continuation)."""
     case = cases.open_case(session, timer.case_id)
     engine_task = waits.find_task(case.workflow, timer.id)
+    if timer.kind == "job":
+        if engine_task is None or not is_held(engine_task):
+            raise Conflict(f"job {timer.id} no longer waits in its case")
+        continuations.run_job(session, case, engine_task, timer, actor)
+        return
     if engine_task is None or not engine_task.has_state(TaskState.WAITING):
         raise Conflict(f"timer {timer.id} no longer waits in its case")
     before = json.dumps(engine_task.internal_data.get("event_value"), sort_keys=True, default=str)

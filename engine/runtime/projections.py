@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -64,7 +64,7 @@ def waits_of(workflow) -> Waits:
     return Waits(
         user_tasks=frozenset(str(t.id) for t in waits.ready_user_tasks(workflow)),
         external_tasks=frozenset(str(t.id) for t in waits.started_external_tasks(workflow)),
-        timers={t.task_id: t.due_at for t in waits.waiting_timers(workflow)},
+        timers={t.task_id: t.due_at for t in _timed_waits(workflow)},
         subscriptions=frozenset(subscriptions),
         stuck=frozenset(t.task_spec.bpmn_id for t in waits.stuck_tasks(workflow)),
     )
@@ -219,12 +219,21 @@ def _topic(workflow, task) -> str:
 
 
 def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) -> None:
-    new = [
-        dict(id=i, case_id=case_id, element_id=_timer_element(workflow, i), due_at=due, status="waiting")
-        for i, due in sorted(after.items())
-        if i not in before
-    ]
-    if new:
+    # timer events, and the async continuations whose jobs the timer service runs (due at once)
+    if set(after) - set(before):
+        wanted = {t.task_id: t for t in _timed_waits(workflow)}
+        new = [
+            dict(
+                id=i,
+                case_id=case_id,
+                element_id=wanted[i].element_id,
+                due_at=due,
+                status="waiting",
+                kind=wanted[i].kind,
+            )
+            for i, due in sorted(after.items())
+            if i not in before
+        ]
         session.connection().execute(insert(Timer.__table__), new)
     for task_id, due_at in after.items():
         if task_id in before and before[task_id] != due_at:  # a cycle's next time
@@ -234,6 +243,13 @@ def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) ->
                 .values(due_at=due_at, version=Timer.version + 1)
             )
     gone = set(before) - set(after)
+    if not gone:
+        return
+    # a job out of retries keeps its row (status incident) while its case stands at the boundary
+    for row in session.execute(
+        select(Timer.element_id).where(Timer.id.in_(gone), Timer.status == "incident")
+    ):
+        _resolve_incidents_at(session, case_id, row.element_id, now)
     fired = {i for i in gone if waits.wait_fired(workflow, i)}
     for ids, values in (
         (fired, {"status": "fired", "fired_at": now}),
@@ -241,12 +257,27 @@ def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) ->
     ):
         if ids:
             session.execute(
-                update(Timer).where(Timer.id.in_(ids), Timer.status == "waiting").values(**values)
+                update(Timer)
+                .where(Timer.id.in_(ids), Timer.status.in_(("waiting", "incident")))
+                .values(**values)
             )
 
 
-def _timer_element(workflow, wait_id: str) -> str:
-    return next(t.element_id for t in waits.waiting_timers(workflow) if t.task_id == wait_id)
+def _timed_waits(workflow) -> list:
+    return [*waits.waiting_timers(workflow), *waits.held_jobs(workflow)]
+
+
+def _resolve_incidents_at(session, case_id, element_id, now) -> None:
+    """Resolve the failedJob incidents of a job its case no longer waits for (it was cancelled)."""
+    for incident in session.scalars(
+        select(Incident).where(
+            Incident.case_id == case_id,
+            Incident.element_id == element_id,
+            Incident.kind == "failedJob",
+            Incident.resolved_at.is_(None),
+        )
+    ):
+        incident.resolved_at, incident.resolved_by = now, "system: the job ended"
 
 
 def _subscriptions(session, case_id, workflow, before: frozenset[str], after: frozenset[str]) -> None:

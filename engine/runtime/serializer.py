@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
-from engine.dialect.constructs import gateways, multi_instance, specs
+from engine.dialect.constructs import async_steps, conditions, gateways, multi_instance, specs
 from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.listeners.hooks import attach as attach_listeners
@@ -64,6 +64,8 @@ def _config():
     config.update(specs.CONVERTERS)
     config.update(multi_instance.CONVERTERS)
     config.update(gateways.CONVERTERS)
+    config.update(conditions.CONVERTERS)
+    config[async_steps.AsyncContinuation] = BpmnTaskSpecConverter
     config[BoundCallActivity] = SubWorkflowConverter
     config[BpmnSubWorkflow] = BoundSubWorkflowConverter
     return config

@@ -19,6 +19,8 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.util.task import TaskState
 
+from engine.dialect.constructs.async_steps import AsyncContinuation, is_held
+from engine.dialect.constructs.conditions import WatchedCondition
 from engine.dialect.parser import ExternalServiceTask
 
 
@@ -29,6 +31,7 @@ class WaitingTimer:
     task_id: str
     element_id: str
     due_at: datetime
+    kind: str = "timer"  # or "job": an async continuation, due at once
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,20 @@ def waiting_timers(workflow) -> list[WaitingTimer]:
     return timers
 
 
+def held_jobs(workflow) -> list[WaitingTimer]:
+    """Return the async continuations of the case waiting for their job, due since they were reached."""
+    return [
+        WaitingTimer(
+            str(task.id),
+            task.task_spec.continues,
+            datetime.fromisoformat(task.internal_data["held_at"]),
+            "job",
+        )
+        for task in workflow.get_tasks(state=TaskState.READY)
+        if is_held(task) and "held_at" in task.internal_data
+    ]
+
+
 def waiting_messages(workflow) -> list[WaitingMessage]:
     """Return the message catch events waiting in the case."""
     return [
@@ -84,8 +101,8 @@ def waiting_signals(workflow) -> list[WaitingMessage]:
 def stuck_tasks(workflow) -> list:
     """Return the tasks where the case stands still on an element the engine cannot execute.
 
-    A manual step that is not a user task, a started step no worker or sub-process
-    finishes, a wait for an event nothing will ever deliver (a conditional event).
+    A manual step that is not a user task nor an async continuation (its job runs it), a
+    started step no worker or sub-process finishes.
     """
     live = workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)
     return [task for task in live if getattr(task.task_spec, "bpmn_id", None) and _cannot_move(task)]
@@ -94,10 +111,11 @@ def stuck_tasks(workflow) -> list:
 def _cannot_move(task) -> bool:
     spec = task.task_spec
     if task.has_state(TaskState.READY):
-        return spec.manual and not isinstance(spec, UserTaskMixin)
+        return spec.manual and not isinstance(spec, (UserTaskMixin, AsyncContinuation))
     if task.has_state(TaskState.STARTED):
         return not isinstance(spec, (ExternalServiceTask, SubWorkflowTask, LoopTask))
-    return isinstance(getattr(spec, "event_definition", None), ConditionalEventDefinition)
+    definition = getattr(spec, "event_definition", None)
+    return isinstance(definition, ConditionalEventDefinition) and not isinstance(definition, WatchedCondition)
 
 
 def waiting_tasks_for(workflow, message_name: str) -> list:

@@ -17,8 +17,6 @@ FORMS = "tests/engine/runtime/test_forms.py::test_a_missing_decision_and_an_unkn
 SCRIPTS = "tests/engine/dialect/test_camunda_scripts.py::"
 DECISIONS = "tests/engine/dialect/test_camunda_decisions.py::"
 COMPENSATION = "a compensation event sub-process is not supported"
-CONDITIONAL = "conditional events are not supported yet"
-COND = "<bpmn:conditionalEventDefinition><bpmn:condition>${ready}</bpmn:condition></bpmn:conditionalEventDefinition>"
 
 
 @dataclass(frozen=True)
@@ -84,11 +82,10 @@ EVENTS = [
         "a broadcast signal starts a case",
         "test_signals.py::test_a_signal_starts_a_case_of_each_process_with_a_signal_start_event",
     ),
-    refused(
+    runs(
         "conditional start event",
-        "starts a case when the condition becomes true",
-        Edit("pass_through_tasks", "start", inner=COND),
-        CONDITIONAL,
+        "starts a case when its conditions are evaluated (POST /condition) and it holds",
+        "test_conditional_events.py::test_evaluating_conditions_starts_a_case_at_each_conditional_start_event_that_holds",
     ),
     runs(
         "message intermediate catch event",
@@ -110,11 +107,10 @@ EVENTS = [
         "continues where a link throw of its name jumps",
         "test_links.py::test_a_link_throw_event_jumps_to_the_link_catch_event_of_its_name",
     ),
-    refused(
+    runs(
         "conditional intermediate catch event",
-        "waits until the condition becomes true",
-        _note("intermediateCatchEvent", COND),
-        CONDITIONAL,
+        "waits until the condition becomes true (passes at once if it already holds)",
+        "test_conditional_events.py::test_an_intermediate_conditional_event_waits_until_another_branch_makes_it_true",
     ),
     runs(
         "none intermediate throw event",
@@ -242,11 +238,15 @@ EVENTS = [
         "catches the broadcast signal each time, the activity goes on",
         "test_signals.py::test_a_non_interrupting_signal_boundary_runs_beside_its_task",
     ),
-    refused(
-        "conditional boundary event",
-        "fires when the condition becomes true",
-        Edit("message_boundary", "reminded", inner=COND),
-        CONDITIONAL,
+    runs(
+        "conditional boundary event (interrupting)",
+        "fires when the activity starts or a variable change makes the condition true; cancels the activity",
+        "test_conditional_events.py::test_an_interrupting_conditional_boundary_fires_when_variables_make_it_true",
+    ),
+    runs(
+        "conditional boundary event (non-interrupting)",
+        "fires on each variable change while the condition holds; the activity goes on",
+        "test_conditional_events.py::test_a_non_interrupting_conditional_boundary_fires_on_each_change_while_it_holds",
     ),
     runs(
         "compensation boundary event",
@@ -304,11 +304,15 @@ EVENTS = [
         "an escalation runs the handler beside the work",
         "test_escalations.py::test_an_escalation_starts_a_non_interrupting_escalation_event_sub_process",
     ),
-    refused(
-        "conditional event sub-process",
-        "runs the handler when the condition becomes true",
-        Edit("error_event_subprocess", "failed", inner=COND),
-        CONDITIONAL,
+    runs(
+        "conditional event sub-process (interrupting)",
+        "when the condition becomes true, stops the scope's work and runs the handler",
+        "test_conditional_events.py::test_a_conditional_event_sub_process_interrupts_the_work_when_its_condition_becomes_true",
+    ),
+    runs(
+        "conditional event sub-process (non-interrupting)",
+        "when the condition becomes true, runs the handler beside the work",
+        "test_conditional_events.py::test_a_non_interrupting_conditional_event_sub_process_runs_beside_the_work",
     ),
     refused(
         "compensation event sub-process",
@@ -600,28 +604,40 @@ CAMUNDA = [
         "the variable that names who started the case",
         "test_tasks.py::test_the_initiator_variable_names_who_started_the_case",
     ),
-    refused(
+    runs(
         "camunda:asyncBefore",
-        "a transaction boundary before the element",
-        _note(camunda__asyncBefore="true"),
-        'camunda:asyncBefore="true" on a task is not supported',
+        "a transaction boundary before the element: a job continues the case",
+        "test_async.py::test_a_command_reaching_an_async_boundary_commits_there_and_a_job_continues_the_case",
     ),
-    refused(
+    runs(
         "camunda:asyncAfter",
-        "a transaction boundary after the element",
-        _note(camunda__asyncAfter="true"),
-        'camunda:asyncAfter="true" on a task is not supported',
+        "a transaction boundary after the element: a job continues the case",
+        "test_async.py::test_a_failure_after_async_after_keeps_the_workers_completion_and_stops_at_the_task",
     ),
-    refused(
+    runs(
         "camunda:async",
         "the old name of asyncBefore",
-        _note(camunda__async="true"),
-        'camunda:async="true" on a task is not supported',
+        "test_async.py::test_the_old_camunda_async_is_async_before",
+    ),
+    refused(
+        "camunda:asyncAfter on an end event",
+        "a job that ends the scope",
+        Edit("async_fee", "end", attributes={"camunda:asyncAfter": "true"}),
+        "camunda:asyncAfter on an end event: nothing follows it in its scope",
+    ),
+    refused(
+        "camunda:asyncBefore / asyncAfter on a multi-instance loop",
+        "a job for each instance",
+        _note(
+            inner='<bpmn:multiInstanceLoopCharacteristics camunda:asyncBefore="true">'
+            "<bpmn:loopCardinality>2</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>"
+        ),
+        'camunda:asyncBefore="true" on a multiInstanceLoopCharacteristics is not supported',
     ),
     runs(
         "camunda:exclusive",
-        "exclusive jobs (only with async)",
-        "test_events.py::test_elements_that_only_document_the_process_change_nothing",
+        "exclusive jobs: never two of one process instance at once (licflow's jobs of a case never are)",
+        "test_async.py::test_a_command_reaching_an_async_boundary_commits_there_and_a_job_continues_the_case",
     ),
     refused(
         "camunda:jobPriority",
@@ -842,15 +858,10 @@ CAMUNDA = [
         Edit("signal_throw", "SignalEventDefinition_throw", inner=_ext('<camunda:in variables="all" />')),
         "signal variables (camunda:in on a signal) are not supported",
     ),
-    refused(
+    runs(
         "camunda:variableName and camunda:variableEvents",
         "which variable changes a conditional event reacts to",
-        Edit(
-            "pass_through_tasks",
-            "start",
-            inner='<bpmn:conditionalEventDefinition camunda:variableName="ready"><bpmn:condition>${ready}</bpmn:condition></bpmn:conditionalEventDefinition>',
-        ),
-        'camunda:variableName="ready"',
+        "test_conditional_events.py::test_variable_events_narrow_the_changes_a_conditional_event_looks_at",
     ),
     refused(
         "camunda:candidateStarterGroups and camunda:candidateStarterUsers",

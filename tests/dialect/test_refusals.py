@@ -60,14 +60,12 @@ def test_a_service_task_without_implementation_is_refused(orchestrator):
 
 
 def test_an_attribute_licflow_would_ignore_is_refused(orchestrator):
-    documents = drive.edited("pass_through_tasks", "note", attributes={"camunda:asyncBefore": "true"})
+    documents = drive.edited("pass_through_tasks", "note", attributes={"camunda:jobPriority": "5"})
 
     message = _refusal(orchestrator, documents)
 
-    assert (
-        'task "note" ("Note the request"): camunda:asyncBefore="true" on a task is not supported' in message
-    )
-    assert "one transaction" in message
+    assert 'task "note" ("Note the request"): camunda:jobPriority="5" on a task is not supported' in message
+    assert "the same priority" in message
 
 
 def test_a_java_listener_is_refused_naming_the_element_and_the_way_to_do_it(orchestrator):
@@ -91,13 +89,13 @@ def test_an_element_licflow_does_not_run_is_refused(orchestrator):
 
 
 def test_every_refused_construct_of_a_diagram_is_listed_at_once(orchestrator):
-    attributes = {"camunda:class": "org.acme.File", "camunda:asyncAfter": "true"}
+    attributes = {"camunda:class": "org.acme.File", "camunda:jobPriority": "5"}
     documents = drive.edited("pass_through_tasks", "file_paper", "serviceTask", attributes)
 
     message = _refusal(orchestrator, documents)
 
     assert message.startswith("pass_through_tasks.bpmn: licflow cannot run 2 construct(s)")
-    assert "camunda:class" in message and "camunda:asyncAfter" in message
+    assert "camunda:class" in message and "camunda:jobPriority" in message
 
 
 def test_a_link_throw_without_its_catch_is_refused(orchestrator):

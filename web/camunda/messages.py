@@ -1,11 +1,12 @@
-"""`/message` correlates a message to waiting cases or starts one; `/signal` reaches every waiting case.
+"""`/message` correlates a message or starts a case; `/signal` reaches every waiting case; `/condition`.
 
 A message is correlated by business key, process instance id or correlation keys (by
 name alone it only starts a case, so that a message never lands in a running case by
 chance); with `all` it goes to every case that matches, otherwise to exactly one. When
 no case waits, the process whose message start event has that name starts a case. A
 signal is broadcast to every case and signal start event waiting for it; it carries no
-variables.
+variables. `/condition` starts a case at each conditional start event whose condition holds
+with the variables given.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from engine.runtime import cases
 from web.camunda import params
 from web.camunda.access import UPDATE_INSTANCE, caller
 from web.camunda.routes import route
+from web.camunda.shapes import instance_json, row_id
 from web.camunda.variables import from_typed, to_typed
 
 FIELDS = (
@@ -100,3 +102,26 @@ def signal():
     name = params.string_field(body, "name", required=True)
     current_app.extensions["licflow"].signal(name, caller().actor)
     return "", 204
+
+
+CONDITION_FIELDS = ("variables", "businessKey", "processDefinitionId", "tenantId", "withoutTenantId")
+
+
+@route("POST", "/condition", UPDATE_INSTANCE, body="json")
+def evaluate_condition():
+    """Start a case at each conditional start event whose condition holds with the variables given."""
+    body = params.body()
+    params.known_fields(body, CONDITION_FIELDS)
+    params.refuse_fields(body, ("tenantId", "withoutTenantId"), "licflow has no tenants")
+    variables = from_typed(body.get("variables"), "variables")
+    definition = params.string_field(body, "processDefinitionId")
+    orchestrator = current_app.extensions["licflow"]
+    case_ids = orchestrator.evaluate_conditions(
+        variables,
+        params.string_field(body, "businessKey"),
+        row_id(definition, "process definition") if definition else None,
+        caller().actor,
+    )
+    with orchestrator.transaction() as session:
+        opened = [cases.open_case(session, case_id) for case_id in case_ids]
+        return jsonify([instance_json(case.row, case.definition) for case in opened])

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from engine.dialect.constructs import compensation
 from engine.dialect.constructs import vocabulary as v
+from engine.dialect.constructs.conditions import EVENTS as CONDITION_EVENTS
+from engine.dialect.constructs.conditions import variable_events
 from engine.dialect.constructs.rewrite import performer_text
 from engine.errors import InvalidDiagram
 
@@ -189,7 +191,7 @@ def _event_definitions(element) -> Iterator[Refusal]:
         yield Refusal(
             describe(element),
             "an event sub-process needs a start event with a trigger",
-            "an error, escalation, message, timer or signal start event",
+            "an error, escalation, message, timer, signal or conditional start event",
         )
 
 
@@ -369,6 +371,43 @@ def _from_event_gateway(flow) -> bool:
     return source is not None and v.local(source.tag) == "eventBasedGateway"
 
 
+def _conditions(element) -> Iterator[Refusal]:
+    if v.local(element.tag) != "conditionalEventDefinition":
+        return
+    event = element.getparent()
+    condition = element.find(f"{v.B}condition")
+    if condition is None or not (condition.text or "").strip():
+        yield Refusal(describe(event), "a conditional event without a condition", "write one, e.g. ${x > 5}")
+    unknown = [e for e in variable_events(element.get(f"{v.C}variableEvents")) if e not in CONDITION_EVENTS]
+    if unknown:
+        yield Refusal(
+            describe(event),
+            f"camunda:variableEvents names {', '.join(unknown)}",
+            "create, update and/or delete, separated by commas",
+        )
+    scope = event.getparent()
+    sources = [
+        f.get("sourceRef")
+        for f in scope.findall(f"{v.B}sequenceFlow")
+        if f.get("targetRef") == event.get("id")
+    ]
+    if any(scope.find(f"{v.B}eventBasedGateway[@id='{source}']") is not None for source in sources):
+        yield Refusal(
+            describe(event),
+            "a conditional event after an event-based gateway is not supported",
+            "a conditional boundary event on a task the path waits in",
+        )
+
+
+def _async_after_ends(element) -> Iterator[Refusal]:
+    if v.local(element.tag) == "endEvent" and element.get(f"{v.C}asyncAfter") == "true":
+        yield Refusal(
+            describe(element),
+            "camunda:asyncAfter on an end event: nothing follows it in its scope",
+            "camunda:asyncAfter on the sub-process or call activity it ends, or leave it out",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     _unknown_elements,
     _camunda_attributes,
@@ -381,4 +420,6 @@ RULES: tuple[Rule, ...] = (
     _user_tasks,
     _call_activities,
     _listeners,
+    _conditions,
+    _async_after_ends,
 )

@@ -9,7 +9,8 @@ The deployed source is kept as the analyst drew it; only the parsed spec sees th
 - compensation becomes splits and joins of licflow's own (`compensation`);
 - an event sub-process becomes a boundary event on the rest of its scope: the scope's content
   moves into a sub-process `<scope>__body`, the event sub-process's start event becomes a boundary
-  event on it (interrupting or not) leading to the event sub-process, now an ordinary sub-process.
+  event on it (interrupting or not) leading to the event sub-process, now an ordinary sub-process;
+- an async boundary (`camunda:asyncBefore` / `asyncAfter`) becomes a held step (`async_steps`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lxml import etree
 
 from engine.dialect.constructs import compensation
 from engine.dialect.constructs import vocabulary as v
+from engine.dialect.constructs.async_steps import insert_continuations
 from engine.dialect.constructs.vocabulary import B, C
 
 DATA_ELEMENTS = (
@@ -41,6 +43,7 @@ def prepare(root) -> None:
     join_links(root)
     for scope in reversed([e for e in root.iter(f"{B}process", f"{B}subProcess")]):
         lift_event_subprocesses(scope)
+    insert_continuations(root)
 
 
 def name_unnamed_flows(root) -> None:

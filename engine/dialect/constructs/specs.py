@@ -27,13 +27,15 @@ from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.util.task import TaskState
 
 from engine.dialect.constructs import compensation, timers
+from engine.dialect.constructs.conditions import REARMED as CONDITION_REARMED
+from engine.dialect.constructs.conditions import WatchedCondition
 from engine.dialect.constructs.vocabulary import CAMUNDA_NS, B, C
 
 CODE_VARIABLES = {
     "errorEventDefinition": ("errorCodeVariable", "errorMessageVariable"),
     "escalationEventDefinition": ("escalationCodeVariable",),
 }
-REARMED = (MessageEventDefinition, SignalEventDefinition, EscalationEventDefinition)
+REARMED = (MessageEventDefinition, SignalEventDefinition, EscalationEventDefinition, WatchedCondition)
 
 
 class PassThroughTask(BpmnSpecMixin):
@@ -94,6 +96,7 @@ def _listen_again(spec, my_task) -> None:
         return
     again = split._add_child(spec, TaskState.WAITING)
     again.triggered = True
+    again.internal_data[CONDITION_REARMED] = True  # a condition fires again only on a new change
     spec._predict(again, mask=TaskState.NOT_FINISHED_MASK)
     spec._update(again)
 

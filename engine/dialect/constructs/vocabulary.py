@@ -105,7 +105,8 @@ BPMN_ELEMENTS = frozenset(
         "resourceAssignmentExpression",
         "formalExpression",
         "expression",  # a resource assignment's expression, as bpmn-moddle writes it
-        "condition",  # inside a conditional event definition, which is refused on its own
+        "conditionalEventDefinition",
+        "condition",  # a conditional event's condition
     }
 )
 
@@ -117,7 +118,8 @@ UNSUPPORTED_BPMN = {
         "Camunda 7 does not run standard loops: a multi-instance, or a gateway that loops back"
     ),
     "conditionalEventDefinition": (
-        "conditional events are not supported yet: correlate a message when the condition holds"
+        "conditional events run as boundary, intermediate catch, event sub-process start and process "
+        "start events (started through POST /condition)"
     ),
     "cancelEventDefinition": "transactions are not supported: use an error end event and an error boundary",
     "performer": "a potentialOwner or humanPerformer, or camunda:candidateUsers/candidateGroups",
@@ -140,20 +142,27 @@ CAMUNDA_ELEMENTS = frozenset(
 )
 
 LATER = "not supported yet"
+ASYNC_ON_ELEMENTS = (
+    "async boundaries are read on activities, gateways and events: camunda:asyncBefore / asyncAfter "
+    "on the element itself (one job per multi-instance instance, or for a signal, is not supported)"
+)
 UNSUPPORTED_CAMUNDA = {
     "in": f"call activity variable mappings are {LATER}: the called case sees every variable of its caller",
     "out": f"call activity variable mappings are {LATER}: the caller gets every variable of the called case",
     "inputOutput": f"input/output mappings are {LATER}: set the variables in a script task before or after",
-    "failedJobRetryTimeCycle": "a worker gives the retries and the retry timeout when it reports a failure",
+    "failedJobRetryTimeCycle": (
+        "a job is tried three times, then an incident waits for a retry; "
+        "a worker gives an external task's retries and retry timeout when it reports a failure"
+    ),
     "connector": 'an external task: camunda:type="external" camunda:topic="..." served by a worker',
     "field": "an external task reads its input from the case variables",
     "formProperty": "camunda:formData with camunda:formField",
     "potentialStarter": "any user with access to the engine API starts a case",
     "errorEventDefinition": "the worker reports a BPMN error (bpmnError) with its code",
-    "async": "licflow commits each command as one transaction: leave it out",
-    "asyncBefore": "licflow commits each command as one transaction: leave it out",
-    "asyncAfter": "licflow commits each command as one transaction: leave it out",
-    "jobPriority": "licflow has no job executor: leave it out",
+    "async": ASYNC_ON_ELEMENTS,
+    "asyncBefore": ASYNC_ON_ELEMENTS,
+    "asyncAfter": ASYNC_ON_ELEMENTS,
+    "jobPriority": "licflow's jobs all have the same priority: leave it out",
     "taskPriority": "external tasks all have priority 0: leave it out",
     "candidateStarterGroups": "any user with access to the engine API starts a case: leave it out",
     "candidateStarterUsers": "any user with access to the engine API starts a case: leave it out",
@@ -173,8 +182,6 @@ UNSUPPORTED_CAMUNDA = {
     "caseTenantId": "CMMN cases do not run in licflow: call a BPMN process",
     "variableMappingClass": "call activity variable mappings are not supported yet",
     "variableMappingDelegateExpression": "call activity variable mappings are not supported yet",
-    "variableName": "conditional events are not supported yet",
-    "variableEvents": "conditional events are not supported yet",
 }
 
 EVERYWHERE = ("*",)
@@ -188,7 +195,12 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "historyTimeToLive": ("process",),  # stored; licflow keeps history, as the audit needs
     "versionTag": ("process",),  # stored, shown nowhere
     "isStartableInTasklist": ("process",),  # licflow has no tasklist start
-    "exclusive": EVERYWHERE,  # only has a meaning with async, which is refused
+    "exclusive": EVERYWHERE,  # licflow never runs two jobs of one case at once: nothing to do
+    "asyncBefore": FLOW_NODES,  # engine/dialect/constructs/async_steps.py
+    "async": FLOW_NODES,  # the older spelling of asyncBefore
+    "asyncAfter": FLOW_NODES,  # not on end events: refusals._async_after_ends
+    "variableName": ("conditionalEventDefinition",),  # engine/dialect/constructs/conditions.py
+    "variableEvents": ("conditionalEventDefinition",),
     "modelerTemplate": EVERYWHERE,
     "modelerTemplateVersion": EVERYWHERE,
     "diagramRelationId": ("definitions",),
@@ -214,13 +226,13 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 SERVICE_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type", "topic", "resultVariable")
 
 EVENT_TRIGGERS = {
-    "startEvent": ("message", "timer", "signal"),
+    "startEvent": ("message", "timer", "signal", "conditional"),
     "endEvent": ("error", "escalation", "message", "signal", "terminate", "compensate"),
-    "intermediateCatchEvent": ("message", "timer", "signal", "link"),
+    "intermediateCatchEvent": ("message", "timer", "signal", "link", "conditional"),
     "intermediateThrowEvent": ("message", "signal", "escalation", "link", "compensate"),
-    "boundaryEvent": ("error", "escalation", "message", "timer", "signal", "compensate"),
+    "boundaryEvent": ("error", "escalation", "message", "timer", "signal", "compensate", "conditional"),
 }
-EVENT_SUBPROCESS_TRIGGERS = ("error", "escalation", "message", "timer", "signal")
+EVENT_SUBPROCESS_TRIGGERS = ("error", "escalation", "message", "timer", "signal", "conditional")
 UNSUPPORTED_TRIGGERS = {
     "compensate": (
         "a compensation event sub-process is not supported: a compensation boundary event on the activity, "

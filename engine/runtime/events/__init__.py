@@ -4,5 +4,6 @@
 event that fired; `start_events` keeps, at deploy, the start events of each process's
 newest version (message and signal subscriptions, timer starts as durable timers) and
 fires a due timer start; `signals` hands a signal thrown in one case to every other case
-and signal start event that waits for it, in the same transaction.
+and signal start event that waits for it, in the same transaction; `condition_starts` starts
+a case at each conditional start event whose condition holds (Camunda's `POST /condition`).
 """

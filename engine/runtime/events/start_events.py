@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.dialect.constructs.conditions import WatchedCondition
 from engine.dialect.constructs.timers import CycleStart, TimerStart
 from engine.dialect.expressions import shared_script_engine
 from engine.dialect.timers import schedule_for
@@ -55,6 +56,16 @@ def register(session: Session, definition: ProcessDefinition) -> None:
                     process_key=definition.key,
                     kind=kind,
                     name=trigger.name,
+                    element_id=event.bpmn_id,
+                )
+            )
+        elif isinstance(trigger, WatchedCondition):  # started through events.condition_starts
+            session.add(
+                StartSubscription(
+                    definition_id=definition.id,
+                    process_key=definition.key,
+                    kind="conditional",
+                    name=trigger.expression[:200],
                     element_id=event.bpmn_id,
                 )
             )

@@ -11,6 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine import extensions
+from engine.dialect.constructs.conditions import MET as CONDITION_MET
 from engine.errors import InvalidCommand
 from engine.runtime import cases
 from engine.runtime.definitions import specs_of
@@ -87,7 +88,7 @@ def open_at(workflow, element_id: str | None) -> None:
         if not isinstance(task.task_spec, StartEvent) or task.workflow is not workflow:
             continue
         if task.task_spec.bpmn_id == element_id:
-            task._set_internal_data(event_fired=True)
+            task._set_internal_data(event_fired=True, **{CONDITION_MET: True})
             task.task_spec._update(task)
             found = True
         else:

@@ -4,14 +4,14 @@ NULL means the person has not chosen: the pages follow the browser's Accept-Lang
 else Kazakh, the state language.
 
 Revision ID: 0013_user_language
-Revises: 0009_start_events
+Revises: 0012_async_jobs
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_user_language"
-down_revision = "0009_start_events"
+down_revision = "0012_async_jobs"
 branch_labels = None
 depends_on = None
 

@@ -118,10 +118,10 @@ def test_an_auditor_reads_history_but_not_the_running_tasks_and_anonymous_gets_4
 
 
 def test_an_unknown_resource_is_404_naming_it(rest):
-    answer = rest.get("/job")
+    answer = rest.get("/batch")
 
     assert answer.status_code == 404
-    assert answer.json()["type"] == "RestException" and "/engine-rest/job" in answer.json()["message"]
+    assert answer.json()["type"] == "RestException" and "/engine-rest/batch" in answer.json()["message"]
 
 
 def test_the_openapi_description_lists_exactly_the_served_routes(rest, client):
