@@ -44,7 +44,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from engine.dialect.constructs import refusals, rewrite
+from engine.dialect.constructs import mappings, refusals, rewrite
 from engine.dialect.constructs.calls import BoundCallActivity
 from engine.dialect.constructs.gateways import BranchMergingInclusiveGateway, BranchMergingParallelGateway
 from engine.dialect.constructs.multi_instance import MultiInstanceParser
@@ -210,6 +210,17 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
                 self.add_bpmn_xml(root, filename=name)
         except ValidationException as error:
             raise InvalidDiagram(f"{name}: {error}") from error
+
+
+def _map_variables(classes: dict) -> None:
+    """Let every activity that may map variables read its camunda:inputOutput (and calls their in/out)."""
+    for kind in mappings.MAPPED_KINDS:
+        parser, spec_class = classes[full_tag(kind)]
+        classes[full_tag(kind)] = (type(parser.__name__, (mappings.MappingsParser, parser), {}), spec_class)
+        mappings.mapped(spec_class)  # made now, so that the serializer knows the mapped spec classes
+
+
+_map_variables(LicflowParser.OVERRIDE_PARSER_CLASSES)
 
 
 def parse_documents(documents: dict[str, bytes | str]) -> LicflowParser:

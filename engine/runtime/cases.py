@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.dialect.constructs.mappings import case_view, set_outside
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
 from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
@@ -153,7 +154,7 @@ def case_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
     for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
-        merged.update(task.data)
+        merged.update(case_view(task))  # an activity's local variables are not the case's
     return merged
 
 
@@ -164,4 +165,4 @@ def change_variables(workflow: BpmnWorkflow, modifications: dict[str, Any], dele
         for name in deletions:
             task.data.pop(name, None)
         if task.has_state(live):
-            task.data.update(modifications)
+            set_outside(task, modifications)

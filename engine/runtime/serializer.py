@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
-from engine.dialect.constructs import gateways, multi_instance, specs
+from engine.dialect.constructs import gateways, mappings, multi_instance, specs
 from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
@@ -65,6 +65,8 @@ def _config():
     config.update(gateways.CONVERTERS)
     config[BoundCallActivity] = SubWorkflowConverter
     config[BpmnSubWorkflow] = BoundSubWorkflowConverter
+    for base, mapped in mappings.MAPPED.items():  # an activity that maps variables keeps its base's form
+        config[mapped] = config[base]
     return config
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from engine.dialect.constructs import mappings
 from engine.dialect.constructs import vocabulary as v
 from engine.dialect.constructs.rewrite import performer_text
 from engine.errors import InvalidDiagram
@@ -325,6 +326,11 @@ def _call_activities(element) -> Iterator[Refusal]:
         yield Refusal(describe(element), "a call activity without calledElement", "name the process to call")
 
 
+def _variable_mappings(element) -> Iterator[Refusal]:
+    for holder, problem, remedy in mappings.problems(element):
+        yield Refusal(describe(holder), problem, remedy)
+
+
 RULES: tuple[Rule, ...] = (
     _unknown_elements,
     _camunda_attributes,
@@ -336,4 +342,5 @@ RULES: tuple[Rule, ...] = (
     _loops,
     _user_tasks,
     _call_activities,
+    _variable_mappings,
 )

@@ -136,13 +136,12 @@ UNSUPPORTED_BPMN = {
 # camunda:* elements that run (the form model of user tasks) or are only stored (properties).
 CAMUNDA_ELEMENTS = frozenset(
     {"formData", "formField", "properties", "property", "validation", "constraint", "value"}
+    # variable mappings: constructs/mappings.py judges where they stand (a script in a parameter is refused)
+    | {"inputOutput", "inputParameter", "outputParameter", "list", "map", "entry", "in", "out", "script"}
 )
 
 LATER = "not supported yet"
 UNSUPPORTED_CAMUNDA = {
-    "in": f"call activity variable mappings are {LATER}: the called case sees every variable of its caller",
-    "out": f"call activity variable mappings are {LATER}: the caller gets every variable of the called case",
-    "inputOutput": f"input/output mappings are {LATER}: set the variables in a script task before or after",
     "executionListener": f"execution listeners are {LATER}: a script task on the path",
     "taskListener": f"task listeners are {LATER}: camunda:assignee or a script task before the user task",
     "failedJobRetryTimeCycle": "a worker gives the retries and the retry timeout when it reports a failure",
@@ -172,8 +171,8 @@ UNSUPPORTED_CAMUNDA = {
     "caseBinding": "CMMN cases do not run in licflow: call a BPMN process",
     "caseVersion": "CMMN cases do not run in licflow: call a BPMN process",
     "caseTenantId": "CMMN cases do not run in licflow: call a BPMN process",
-    "variableMappingClass": "call activity variable mappings are not supported yet",
-    "variableMappingDelegateExpression": "call activity variable mappings are not supported yet",
+    "variableMappingClass": "camunda:in / camunda:out mappings on the call activity",
+    "variableMappingDelegateExpression": "camunda:in / camunda:out mappings on the call activity",
     "variableName": "conditional events are not supported yet",
     "variableEvents": "conditional events are not supported yet",
 }
