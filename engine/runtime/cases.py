@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.dialect.constructs import scope
 from engine.dialect.constructs.mappings import case_view, set_outside
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
@@ -39,6 +40,7 @@ class OpenCase:
     now: datetime
     completed_elements: list[str] = field(default_factory=list)
     thrown_signals: list[str] = field(default_factory=list)  # to hand on to the other cases
+    variables_before: dict[str, dict] = field(default_factory=dict)  # scope.snapshot when opened
 
     @property
     def id(self) -> str:
@@ -84,7 +86,7 @@ def open_case(session: Session, case_id: str) -> OpenCase:
     now = clock.now()
     history = HistoryWriter(session, row.id, now)
     workflow.called_processes = CalledProcesses(session, definition, history)
-    return OpenCase(row, definition, workflow, history, now)
+    return OpenCase(row, definition, workflow, history, now, variables_before=scope.snapshot(workflow))
 
 
 def advance(case: OpenCase) -> None:
@@ -100,6 +102,8 @@ def advance(case: OpenCase) -> None:
     except SpiffWorkflowException as error:
         element = getattr(getattr(error, "task_spec", None), "bpmn_id", None)
         raise ProcessError(f"the diagram failed at {element or 'an element'}: {error}", element) from error
+    scope.share(case.workflow, case.variables_before)  # one scope per process instance, as in Camunda
+    case.variables_before = scope.snapshot(case.workflow)
     case.thrown_signals.extend(thrown_signals(case.workflow))
 
 
@@ -150,7 +154,10 @@ def cases_by_business_key(session: Session, business_key: str) -> list[Case]:
 
 
 def case_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """Return the case's variables: the data of its live tasks and subprocesses, newest last."""
+    """Return the case's variables: its one scope, or (processes deployed before that) its tasks' data."""
+    shared = scope.case_scope(workflow)
+    if shared is not None:
+        return shared
     merged: dict[str, Any] = {}
     live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
     for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
-from engine.dialect.constructs import gateways, mappings, multi_instance, specs
+from engine.dialect.constructs import gateways, mappings, multi_instance, scope, specs
 from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.parser import ExternalServiceTask, VariablesMessageEventDefinition
@@ -80,6 +80,7 @@ def dump_spec(spec, subprocess_specs: dict) -> str:
             SPEC_KEY: SERIALIZER.to_dict(spec),
             SUBPROCESS_SPECS_KEY: {k: SERIALIZER.to_dict(v) for k, v in subprocess_specs.items()},
             "serializer_version": SERIALIZER.VERSION,
+            scope.SINGLE_SCOPE: "process-instance",  # its cases share one scope (constructs/scope.py)
         },
         sort_keys=True,
     )
@@ -90,6 +91,7 @@ def load_spec(serialized: str):
     dct = json.loads(serialized)
     spec = SERIALIZER.from_dict(dct[SPEC_KEY])
     subprocess_specs = {k: SERIALIZER.from_dict(v) for k, v in dct[SUBPROCESS_SPECS_KEY].items()}
+    scope.mark([spec, *subprocess_specs.values()], dct.get(scope.SINGLE_SCOPE) == "process-instance")
     return spec, subprocess_specs
 
 

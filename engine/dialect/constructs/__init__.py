@@ -6,6 +6,8 @@ and the way to do it in licflow; `rewrite` reshapes the XML into constructs Spif
 runs the way Camunda does (flows without ids, links, event sub-processes, performers).
 The task specs and parser pieces live beside them: `specs` (pass-through tasks, boundary
 events, broadcast signals), `timers` (timer start events), `gateways` (joins that merge
-each branch's changes), `multi_instance` and `calls` (call activities bound at run time).
+each branch's changes), `multi_instance` and `calls` (call activities bound at run time),
+`mappings` (input/output parameters, `camunda:in`/`out`) and `scope` (one variable scope
+per process instance over SpiffWorkflow's per-task copies).
 docs/dialect.md is the table of all of it.
 """
