@@ -10,6 +10,7 @@ from bench import (
     scripts,
     task_list,
     throughput,
+    variable_scope,
 )
 from licflow.wiring import install_procedure
 
@@ -24,3 +25,4 @@ if __name__ == "__main__":
     decisions.main()
     expressions.main()
     scripts.main()
+    variable_scope.main()
