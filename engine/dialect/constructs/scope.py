@@ -178,10 +178,12 @@ def _write(task, variables: dict[str, Any], names: set[str]) -> None:
     for name in [n for n in task.data if n not in names and n not in variables]:
         del task.data[name]
     for name, value in variables.items():
-        if name not in names:
-            task.data[name] = deepcopy(value)
+        if name not in names and (name not in task.data or task.data[name] != value):
+            task.data[name] = deepcopy(value)  # only what differs: most tasks already hold the rest
     if scope is not None:
         outside = scope["outside"]
         for name in [n for n in outside if n not in variables and n not in around]:
             del outside[name]
-        outside.update({n: deepcopy(v) for n, v in variables.items() if n not in around})
+        for name, value in variables.items():
+            if name not in around and (name not in outside or outside[name] != value):
+                outside[name] = deepcopy(value)
