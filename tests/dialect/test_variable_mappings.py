@@ -271,3 +271,21 @@ def test_a_case_of_a_process_deployed_before_one_scope_keeps_each_branchs_copy_u
     assert _user_task_variables(orchestrator, case_id, "check_court")["status"] == "new"
     drive.complete(orchestrator, case_id, "check_court", {"court_ban": False})
     assert drive.variables(orchestrator, case_id)["status"] == "taxes checked"  # merged at the join
+
+
+def test_call_mappings_and_parameters_where_camunda_reads_none_are_refused_at_deploy(orchestrator):
+    on_task = drive.edited(
+        "pass_through_tasks",
+        "note",
+        inner='<bpmn:extensionElements><camunda:in source="a" target="b" /></bpmn:extensionElements>',
+    )
+    on_signal = drive.edited(
+        "signal_throw",
+        "SignalEventDefinition_throw",
+        inner='<bpmn:extensionElements><camunda:out source="a" target="b" /></bpmn:extensionElements>',
+    )
+
+    with pytest.raises(InvalidDiagram, match='task "note" .*camunda:in on a task is not supported'):
+        orchestrator.deploy(on_task)
+    with pytest.raises(InvalidDiagram, match="camunda:out on a signalEventDefinition is not supported"):
+        orchestrator.deploy(on_signal)

@@ -40,6 +40,7 @@ MAPPED_KINDS = (
     "subProcess",
     "callActivity",
 )
+SIGNAL_VARIABLES = ("in", "signalEventDefinition")  # refusals._reference_rules says why that is refused
 LOOP_LOCALS = ("loopCounter", "nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances")
 
 
@@ -119,9 +120,10 @@ def problems(element) -> Iterator[tuple[Any, str, str]]:
         yield from _text_problems(element)
     elif kind in ("in", "out") and holder_kind == "callActivity":
         yield from _call_mapping_problems(element, holder, kind)
-    elif kind in ("in", "out") and not holder_kind.endswith("EventDefinition"):
+    elif kind in ("in", "out") and (kind, holder_kind) != SIGNAL_VARIABLES:
+        where = holder.getparent() if holder_kind.endswith("EventDefinition") else holder
         problem = f"camunda:{kind} on a {holder_kind} is not supported"
-        yield holder, problem, "camunda:in/out on a call activity"
+        yield where, problem, "camunda:in/out on a call activity"
 
 
 def _call_mapping_problems(element, call, kind: str) -> Iterator[tuple[Any, str, str]]:
