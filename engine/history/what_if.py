@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from engine.dialect.constructs import scope
 from engine.dialect.parser import parse_documents
 from engine.history.replay import Replay, load_recording, recorded_calls, replay_events
 from engine.history.verdict import local
@@ -35,7 +36,10 @@ def changed_specs(definition, documents: dict[str, bytes]):
     merged = {name: text.encode("utf-8") for name, text in definition.source.items()}
     merged.update({Path(name).name: content for name, content in documents.items()})
     parser = parse_documents(merged)
-    return parser.get_spec(definition.key), parser.get_subprocess_specs(definition.key)
+    spec, subprocess_specs = parser.get_spec(definition.key), parser.get_subprocess_specs(definition.key)
+    single = getattr(specs_of(definition)[0], scope.ATTRIBUTE, False)  # the variable scope its cases ran with
+    scope.mark([spec, *(s for s in subprocess_specs.values() if s is not None)], single)
+    return spec, subprocess_specs
 
 
 def what_if(session: Session, case_ids: list[str], documents: dict[str, bytes]) -> list[WhatIf]:

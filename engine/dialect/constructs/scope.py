@@ -88,15 +88,21 @@ def share(workflow, before: dict[str, Any]) -> None:
 
 
 def case_scope(workflow) -> dict[str, Any] | None:
-    """Return the case's own variables if it shares one scope (None if its process predates the rule).
+    """Return the case's variables if it shares one scope (None if its process predates the rule).
 
-    A running case's variables are those its live tasks share; an ended case's are those its
-    process ended with.
+    A running case's variables are those its live tasks share, then (over them) those of the
+    processes it called and waits in, as a case's pages and deadlines read them; an ended
+    case's are those its process ended with.
     """
     if not getattr(workflow.spec, ATTRIBUTE, False):
         return None
     if not workflow.completed:
-        return snapshot(workflow).get(TOP, {})
+        found = snapshot(workflow)
+        merged = dict(found.get(TOP, {}))
+        for key, variables in found.items():
+            if key not in (TOP, ARRIVED):
+                merged.update(variables)
+        return merged
     end = workflow.spec.end.name
     ends = [t for t in workflow.get_tasks(spec_name=end) if t.workflow is workflow]
     return deepcopy(ends[-1].data) if ends else {}
