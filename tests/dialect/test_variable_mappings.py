@@ -161,6 +161,8 @@ def test_an_embedded_sub_process_sees_its_input_parameters_and_they_vanish_after
         drive.complete(orchestrator, case_id, "record")
 
     assert drive.status(orchestrator, case_id) == "completed"
+    assert "hearing_room" not in drive.variables(orchestrator, case_id)
+    assert drive.variables(orchestrator, case_id)["room"] == "B-12"
 
 
 def test_a_call_activity_deployed_before_licflow_read_its_mappings_still_passes_every_variable(orchestrator):
@@ -251,19 +253,23 @@ def test_parallel_instances_share_the_case_variables_and_keep_their_element_vari
     assert "approver" not in drive.variables(orchestrator, case_id)
 
 
-def test_a_case_of_a_process_deployed_before_one_scope_keeps_each_branchs_copy_until_the_join(orchestrator):
+def _deployed_before_one_scope(orchestrator, name: str) -> None:
     import json
 
     from engine.runtime import definitions
     from store.models import ProcessDefinition
 
-    drive.deploy(orchestrator, "gateways")
+    drive.deploy(orchestrator, name)
     with orchestrator.store.unit_of_work() as session:  # the spec as it was stored before one scope
-        (gateways,) = session.query(ProcessDefinition).all()
-        stored = json.loads(gateways.spec)
+        (stored_before,) = session.query(ProcessDefinition).all()
+        stored = json.loads(stored_before.spec)
         del stored["variable_scope"]
-        gateways.spec = json.dumps(stored)
+        stored_before.spec = json.dumps(stored)
     definitions._SPECS.clear()
+
+
+def test_a_case_of_a_process_deployed_before_one_scope_keeps_each_branchs_copy_until_the_join(orchestrator):
+    _deployed_before_one_scope(orchestrator, "gateways")
     case_id = orchestrator.start_case("dialect_gateways", variables={"status": "new"})
 
     drive.work(orchestrator, "dialect.tax", {"status": "taxes checked", "taxes_owed": True})
@@ -289,3 +295,16 @@ def test_call_mappings_and_parameters_where_camunda_reads_none_are_refused_at_de
         orchestrator.deploy(on_task)
     with pytest.raises(InvalidDiagram, match="camunda:out on a signalEventDefinition is not supported"):
         orchestrator.deploy(on_signal)
+
+
+def test_the_same_files_deployed_again_over_a_process_stored_before_one_scope_make_a_version_that_has_it(
+    orchestrator,
+):
+    _deployed_before_one_scope(orchestrator, "gateways")
+
+    (deployed,) = drive.deploy(orchestrator, "gateways")
+    case_id = orchestrator.start_case("dialect_gateways", variables={"status": "new"})
+    drive.work(orchestrator, "dialect.tax", {"status": "taxes checked"})
+
+    assert (deployed.version, deployed.created) == (2, True)
+    assert _user_task_variables(orchestrator, case_id, "check_court")["status"] == "taxes checked"
