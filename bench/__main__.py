@@ -13,6 +13,7 @@ from bench import (
     task_list,
     throughput,
     timer_lateness,
+    variable_scope,
 )
 from licflow.wiring import install_procedure
 
@@ -30,3 +31,4 @@ if __name__ == "__main__":
     timer_lateness.main()
     listeners.main()
     async_jobs.main()
+    variable_scope.main()

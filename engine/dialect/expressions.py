@@ -29,6 +29,7 @@ from engine.dialect.juel import ExpressionError, Scope, compile_expression, exec
 from engine.dialect.scripts import ScriptError, compile_script
 
 SCRIPT_FORMAT = "scriptFormat"  # where the parser keeps a script task's language, in its extensions
+CALLED_BUSINESS_KEY = "called_business_key"  # a call activity's internal data: its called process's key
 
 
 def today_iso() -> str:
@@ -82,8 +83,16 @@ class CaseIdentity:
 
     @classmethod
     def of(cls, task) -> CaseIdentity:
-        workflow = getattr(task.workflow, "top_workflow", None) or task.workflow
-        return getattr(workflow, cls.ATTRIBUTE, None) or cls(None, None)
+        """Return the case's identity, with the business key a calling `camunda:in` gave a called process."""
+        workflow = task.workflow
+        top = getattr(workflow, "top_workflow", None) or workflow
+        identity = getattr(top, cls.ATTRIBUTE, None) or cls(None, None)
+        while workflow is not top:
+            caller = top.get_task_from_id(workflow.parent_task_id)
+            if CALLED_BUSINESS_KEY in caller.internal_data:
+                return cls(identity.case_id, caller.internal_data[CALLED_BUSINESS_KEY])
+            workflow = caller.workflow
+        return identity
 
 
 class LicflowScriptEngine(PythonScriptEngine):

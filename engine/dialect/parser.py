@@ -45,7 +45,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import (
 )
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from engine.dialect.constructs import compensation, refusals, rewrite
+from engine.dialect.constructs import compensation, mappings, refusals, rewrite
 from engine.dialect.constructs.async_steps import AsyncContinuationParser
 from engine.dialect.constructs.calls import BoundCallActivity
 from engine.dialect.constructs.conditions import ConditionParser
@@ -242,6 +242,17 @@ class LicflowParser(FeelDecisionsMixin, CamundaParser):
                 self.add_bpmn_xml(root, filename=name)
         except ValidationException as error:
             raise InvalidDiagram(f"{name}: {error}") from error
+
+
+def _map_variables(classes: dict) -> None:
+    """Let every activity that may map variables read its camunda:inputOutput (and calls their in/out)."""
+    for kind in mappings.MAPPED_KINDS:
+        parser, spec_class = classes[full_tag(kind)]
+        classes[full_tag(kind)] = (type(parser.__name__, (mappings.MappingsParser, parser), {}), spec_class)
+        mappings.mapped(spec_class)  # made now, so that the serializer knows the mapped spec classes
+
+
+_map_variables(LicflowParser.OVERRIDE_PARSER_CLASSES)
 
 
 def parse_documents(documents: dict[str, bytes | str]) -> LicflowParser:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.dialect.constructs import scope
 from engine.errors import NotFound
 from engine.history.replay_steps import CannotApply, Step, apply, run, start, steps_of
 from engine.runtime.calls.bindings import CalledProcesses, recorded_bindings
@@ -106,10 +107,12 @@ def replay_events(
         with clock.reading(step.clock):
             try:
                 if workflow is None:
-                    workflow = start(step, spec, subprocess_specs, case_id, calls)
+                    workflow, before = start(step, spec, subprocess_specs, case_id, calls), {}
                 else:
+                    before = scope.snapshot(workflow)
                     apply(workflow, step)
                 completed = run(workflow)
+                scope.share(workflow, before)
             except (CannotApply, SpiffWorkflowException) as error:
                 result.divergence = result.divergence or Divergence(step.number, step.input.seq, str(error))
                 break

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from engine.dialect.constructs import scope
 from engine.dialect.listeners.hooks import attach as attach_listeners
 from engine.dialect.parser import parse_documents
 from engine.history.replay import Replay, load_recording, recorded_calls, replay_events
@@ -39,6 +40,8 @@ def changed_specs(definition, documents: dict[str, bytes]):
     spec, subprocess_specs = parser.get_spec(definition.key), parser.get_subprocess_specs(definition.key)
     for process in (spec, *subprocess_specs.values()):
         attach_listeners(process)
+    single = getattr(specs_of(definition)[0], scope.ATTRIBUTE, False)  # the variable scope its cases ran with
+    scope.mark([spec, *(s for s in subprocess_specs.values() if s is not None)], single)
     return spec, subprocess_specs
 
 

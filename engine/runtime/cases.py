@@ -19,7 +19,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock
-from engine.dialect.constructs import conditions
+from engine.dialect.constructs import conditions, scope
+from engine.dialect.constructs.mappings import case_view, set_outside
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
 from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
@@ -45,6 +46,7 @@ class OpenCase:
     settled_tasks: set[str] = field(default_factory=set)  # external tasks known to have no open incident
     completed_elements: list[str] = field(default_factory=list)
     thrown_signals: list[str] = field(default_factory=list)  # to hand on to the other cases
+    variables_before: dict[str, dict] = field(default_factory=dict)  # scope.snapshot when opened
 
     @property
     def id(self) -> str:
@@ -97,7 +99,15 @@ def open_case(session: Session, case_id: str) -> OpenCase:
     now = clock.now()
     history = HistoryWriter(session, row.id, now, head=(last_seq or 0, last_hash or GENESIS))
     workflow.called_processes = CalledProcesses(session, definition, history)
-    return OpenCase(row, definition, workflow, history, now, saved_waits=saved_waits)
+    return OpenCase(
+        row,
+        definition,
+        workflow,
+        history,
+        now,
+        saved_waits=saved_waits,
+        variables_before=scope.snapshot(workflow),
+    )
 
 
 READ_CASES = "licflow_read_cases"  # session.info: the cases read (not changed) in this transaction
@@ -167,6 +177,8 @@ def advance(case: OpenCase) -> None:
 
     with diagram_errors():
         conditions.run_to_waits(case.workflow, did_complete, case_variables)
+    scope.share(case.workflow, case.variables_before)  # one scope per process instance, as in Camunda
+    case.variables_before = scope.snapshot(case.workflow)
     case.thrown_signals.extend(thrown_signals(case.workflow))
 
 
@@ -251,11 +263,14 @@ def cases_by_business_key(session: Session, business_key: str) -> list[Case]:
 
 
 def case_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """Return the case's variables: the data of its live tasks and subprocesses, newest last."""
+    """Return the case's variables: its one scope, or (processes deployed before that) its tasks' data."""
+    shared = scope.case_scope(workflow)
+    if shared is not None:
+        return shared
     merged: dict[str, Any] = {}
     live = TaskState.COMPLETED | TaskState.WAITING | TaskState.READY | TaskState.STARTED
     for task in sorted(workflow.get_tasks(state=live), key=lambda t: t.last_state_change):
-        merged.update(task.data)
+        merged.update(case_view(task))  # an activity's local variables are not the case's
     return merged
 
 
@@ -266,4 +281,4 @@ def change_variables(workflow: BpmnWorkflow, modifications: dict[str, Any], dele
         for name in deletions:
             task.data.pop(name, None)
         if task.has_state(live):
-            task.data.update(modifications)
+            set_outside(task, modifications)

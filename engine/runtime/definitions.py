@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from engine import clock
+from engine.dialect.constructs.scope import SINGLE_SCOPE
 from engine.dialect.parser import parse_documents
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram, NotFound
@@ -94,7 +95,7 @@ def _documents_of(documents, spec, subprocess_specs) -> dict[str, str]:
 def _deploy_one(session, key, spec, subprocess_specs, used, actor, deployment_id) -> Deployed:
     digest = content_hash({n: c.encode("utf-8") for n, c in used.items()})
     latest = latest_definition(session, key)
-    if latest is not None and latest.content_hash == digest:
+    if latest is not None and latest.content_hash == digest and runs_as_now(latest):
         return Deployed(key, latest.version, latest.id, created=False)
     newest = session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
     definition = ProcessDefinition(
@@ -111,6 +112,15 @@ def _deploy_one(session, key, spec, subprocess_specs, used, actor, deployment_id
     session.add(definition)
     session.flush()
     return Deployed(key, definition.version, definition.id, created=True)
+
+
+def runs_as_now(definition: ProcessDefinition) -> bool:
+    """Return whether a definition's cases follow today's rules (one variable scope per process instance).
+
+    The same files deployed again over a definition stored before that rule make a new version,
+    so that new cases get it; the cases of the older version keep theirs.
+    """
+    return f'"{SINGLE_SCOPE}"' in definition.spec
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:

@@ -14,7 +14,15 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
-from engine.dialect.constructs import async_steps, conditions, gateways, multi_instance, specs
+from engine.dialect.constructs import (
+    async_steps,
+    conditions,
+    gateways,
+    mappings,
+    multi_instance,
+    scope,
+    specs,
+)
 from engine.dialect.constructs.calls import BoundCallActivity, BoundSubWorkflowConverter
 from engine.dialect.decisions.task import DecisionTask, DecisionTaskConverter
 from engine.dialect.listeners.hooks import attach as attach_listeners
@@ -68,6 +76,8 @@ def _config():
     config[async_steps.AsyncContinuation] = BpmnTaskSpecConverter
     config[BoundCallActivity] = SubWorkflowConverter
     config[BpmnSubWorkflow] = BoundSubWorkflowConverter
+    for base, mapped in mappings.MAPPED.items():  # an activity that maps variables keeps its base's form
+        config[mapped] = config[base]
     return config
 
 
@@ -81,6 +91,7 @@ def dump_spec(spec, subprocess_specs: dict) -> str:
             SPEC_KEY: SERIALIZER.to_dict(spec),
             SUBPROCESS_SPECS_KEY: {k: SERIALIZER.to_dict(v) for k, v in subprocess_specs.items()},
             "serializer_version": SERIALIZER.VERSION,
+            scope.SINGLE_SCOPE: "process-instance",  # its cases share one scope (constructs/scope.py)
         },
         sort_keys=True,
     )
@@ -93,6 +104,7 @@ def load_spec(serialized: str):
     subprocess_specs = {k: SERIALIZER.from_dict(v) for k, v in dct[SUBPROCESS_SPECS_KEY].items()}
     for process in (spec, *subprocess_specs.values()):
         attach_listeners(process)  # the specs run their execution and task listeners
+    scope.mark([spec, *subprocess_specs.values()], dct.get(scope.SINGLE_SCOPE) == "process-instance")
     return spec, subprocess_specs
 
 

@@ -16,6 +16,7 @@ CORE = "tests/engine/runtime/test_core_flow.py::"
 FORMS = "tests/engine/runtime/test_forms.py::test_a_missing_decision_and_an_unknown_choice_are_named_by_field"
 SCRIPTS = "tests/engine/dialect/test_camunda_scripts.py::"
 DECISIONS = "tests/engine/dialect/test_camunda_decisions.py::"
+MAPPINGS = "test_variable_mappings.py::"
 COMPENSATION = "a compensation event sub-process is not supported"
 
 
@@ -693,15 +694,26 @@ CAMUNDA = [
         _note(inner=_ext('<camunda:field name="x" stringValue="1" />')),
         "camunda:field is not supported",
     ),
-    refused(
+    runs(
         "camunda:inputOutput (input and output parameters)",
-        "local variables mapped in and out of the element",
+        "inputs are local variables of the element; outputs, if any, are all it gives back",
+        MAPPINGS + "test_output_parameters_are_the_only_variables_a_task_gives_back",
+    ),
+    runs(
+        "camunda:list and camunda:map in a parameter",
+        "a list or map of expressions and literals",
+        MAPPINGS + "test_a_user_task_sees_its_input_parameters_as_local_variables",
+    ),
+    refused(
+        "camunda:script in an input/output parameter",
+        "the parameter's value is the script's result",
         _note(
             inner=_ext(
-                '<camunda:inputOutput><camunda:inputParameter name="x">1</camunda:inputParameter></camunda:inputOutput>'
+                '<camunda:inputOutput><camunda:inputParameter name="x"><camunda:script scriptFormat="python">'
+                "x = 1</camunda:script></camunda:inputParameter></camunda:inputOutput>"
             )
         ),
-        "camunda:inputOutput is not supported",
+        "a script (camunda:script) in an input/output parameter is not supported",
     ),
     runs(
         "camunda:executionListener (expression or script) on start and end",
@@ -759,11 +771,25 @@ CAMUNDA = [
         ),
         'userTask "answer" ("Answer"): a task listener calling a delegate expression cannot run in licflow',
     ),
-    refused(
-        "camunda:in and camunda:out on a call activity",
-        "the variables passed to and from the called case",
-        Edit("order", "pay", inner=_ext('<camunda:in variables="all" />')),
-        "camunda:in is not supported",
+    runs(
+        "camunda:in and camunda:out on a call activity (source, target, sourceExpression)",
+        "only the variables they name pass to and from the called process",
+        MAPPINGS + "test_a_call_activity_passes_and_gets_back_only_what_its_mappings_name",
+    ),
+    runs(
+        'camunda:in / camunda:out variables="all"',
+        "every variable passes",
+        MAPPINGS + "test_variables_all_passes_every_variable_both_ways",
+    ),
+    runs(
+        'camunda:in / camunda:out local="true"',
+        "the call activity's own variables pass; outs stay local to it",
+        MAPPINGS + "test_local_in_mappings_pass_the_call_activitys_own_variables_and_local_outs_stay_in_it",
+    ),
+    runs(
+        "camunda:in businessKey",
+        "the called process's business key",
+        MAPPINGS + "test_a_call_activity_passes_and_gets_back_only_what_its_mappings_name",
     ),
     runs(
         'camunda:calledElementBinding="latest"',

@@ -6,7 +6,9 @@ and the way to do it in licflow; `rewrite` reshapes the XML into constructs Spif
 runs the way Camunda does (flows without ids, links, event sub-processes, performers).
 The task specs and parser pieces live beside them: `specs` (pass-through tasks, boundary
 events, broadcast signals), `timers` (timer start events), `gateways` (joins that merge
-each branch's changes), `multi_instance`, `calls` (call activities bound at run time) and
-`compensation` (boundary event and handler, throw and end events: rewrite, specs, refusals).
+each branch's changes), `multi_instance`, `calls` (call activities bound at run time),
+`compensation` (boundary event and handler, throw and end events: rewrite, specs, refusals),
+`mappings` (input/output parameters, `camunda:in`/`out`) and `scope` (one variable scope
+per process instance over SpiffWorkflow's per-task copies).
 docs/dialect.md is the table of all of it.
 """

@@ -5,6 +5,7 @@
 with the caller. `calledElement` may be an expression (`${key}`). The runtime gives the
 workflow a resolver (`called_processes`) that finds the definition and adds its specs;
 the call activity's task remembers the spec it called, so a reloaded case finds it again.
+What passes between the caller and the called process is `mappings`' `camunda:in` / `out`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 
-from engine.dialect.expressions import evaluate
+from engine.dialect.constructs import mappings
+from engine.dialect.expressions import CALLED_BUSINESS_KEY, evaluate
 
 CALLED = "called"  # internal data of a call activity's task: the spec name it called
 
 
-class BoundCallActivity(CallActivity):
-    """A call activity that finds the process it calls when it starts, by its binding."""
+class BoundCallActivity(mappings.VariableScope, CallActivity):
+    """A call activity that finds the process it calls when it starts, by its binding, and maps variables."""
 
     def start_workflow(self, my_task):
+        mappings.enter(self, my_task)
         top = my_task.workflow.top_workflow
         name = my_task.internal_data.get(CALLED) or self._bind(my_task)
         my_task.internal_data[CALLED] = name
@@ -30,6 +33,22 @@ class BoundCallActivity(CallActivity):
         self.copy_data(my_task, subworkflow)
         start = subworkflow.get_next_task(spec_name="Start")
         start.run()
+
+    def copy_data(self, my_task, subworkflow):
+        calls = self.extensions.get(mappings.CALLS)
+        if calls is None:  # deployed before licflow read camunda:in: every variable passes
+            return super().copy_data(my_task, subworkflow)
+        start = subworkflow.get_next_task(subworkflow.task_tree, skip_subprocesses=True, spec_name="Start")
+        start.set_data(**mappings.passed_in(my_task, calls["in"]))
+        key = calls.get("businessKey")
+        business_key = evaluate(my_task.workflow, my_task, key) if key else None
+        my_task.internal_data[CALLED_BUSINESS_KEY] = None if business_key is None else str(business_key)
+
+    def update_data(self, my_task, subworkflow):
+        calls = self.extensions.get(mappings.CALLS)
+        if calls is None:  # deployed before licflow read camunda:out: every variable comes back
+            return super().update_data(my_task, subworkflow)
+        mappings.pass_out(my_task, subworkflow.last_task, calls["out"])
 
     def _bind(self, my_task) -> str:
         camunda = self.extensions.get("camunda", {})

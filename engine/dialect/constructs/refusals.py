@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from engine.dialect.constructs import compensation
+from engine.dialect.constructs import compensation, mappings
 from engine.dialect.constructs import vocabulary as v
 from engine.dialect.constructs.conditions import EVENTS as CONDITION_EVENTS
 from engine.dialect.constructs.conditions import variable_events
@@ -408,6 +408,11 @@ def _async_after_ends(element) -> Iterator[Refusal]:
         )
 
 
+def _variable_mappings(element) -> Iterator[Refusal]:
+    for holder, problem, remedy in mappings.problems(element):
+        yield Refusal(describe(holder), problem, remedy)
+
+
 RULES: tuple[Rule, ...] = (
     _unknown_elements,
     _camunda_attributes,
@@ -422,4 +427,5 @@ RULES: tuple[Rule, ...] = (
     _listeners,
     _conditions,
     _async_after_ends,
+    _variable_mappings,
 )

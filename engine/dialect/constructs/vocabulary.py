@@ -139,6 +139,8 @@ UNSUPPORTED_BPMN = {
 CAMUNDA_ELEMENTS = frozenset(
     {"formData", "formField", "properties", "property", "validation", "constraint", "value"}
     | {"executionListener", "taskListener", "script"}  # listeners: engine/dialect/listeners
+    # variable mappings: constructs/mappings.py judges where they stand (a script in a parameter is refused)
+    | {"inputOutput", "inputParameter", "outputParameter", "list", "map", "entry", "in", "out", "script"}
 )
 
 LATER = "not supported yet"
@@ -147,9 +149,6 @@ ASYNC_ON_ELEMENTS = (
     "on the element itself (one job per multi-instance instance, or for a signal, is not supported)"
 )
 UNSUPPORTED_CAMUNDA = {
-    "in": f"call activity variable mappings are {LATER}: the called case sees every variable of its caller",
-    "out": f"call activity variable mappings are {LATER}: the caller gets every variable of the called case",
-    "inputOutput": f"input/output mappings are {LATER}: set the variables in a script task before or after",
     "failedJobRetryTimeCycle": (
         "a job is tried three times, then an incident waits for a retry; "
         "a worker gives an external task's retries and retry timeout when it reports a failure"
@@ -180,8 +179,8 @@ UNSUPPORTED_CAMUNDA = {
     "caseBinding": "CMMN cases do not run in licflow: call a BPMN process",
     "caseVersion": "CMMN cases do not run in licflow: call a BPMN process",
     "caseTenantId": "CMMN cases do not run in licflow: call a BPMN process",
-    "variableMappingClass": "call activity variable mappings are not supported yet",
-    "variableMappingDelegateExpression": "call activity variable mappings are not supported yet",
+    "variableMappingClass": "camunda:in / camunda:out mappings on the call activity",
+    "variableMappingDelegateExpression": "camunda:in / camunda:out mappings on the call activity",
 }
 
 EVERYWHERE = ("*",)
