@@ -93,13 +93,15 @@ def sweep_due_timers(
     sweep = Sweep()
     claim = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     tried = 0
+    # a timer due again after it fired or failed in this sweep (a job's next try, a cycle) is the next sweep's
+    started = clock.now()
     not_tried: set[str] = set()  # claimed when the service was asked to stop: given back
     try:
         while not stopping():
             if tried >= limit:
                 sweep.exhausted = True
                 break
-            claimed = _retrying(partial(claim_due, store, claim, min(batch, limit - tried)), pause)
+            claimed = _retrying(partial(claim_due, store, claim, min(batch, limit - tried), started), pause)
             if not claimed:
                 break
             tried += len(claimed)
@@ -123,12 +125,15 @@ def _run_all(fire: Callable[[str], bool | None], timer_ids: list[str], pool: Exe
     return [future.result() for future in futures]
 
 
-def claim_due(store: Store, claim: str, size: int) -> list[str]:
-    """Claim up to `size` due timers nobody holds for `claim`, under a lease; return their ids by due time."""
+def claim_due(store: Store, claim: str, size: int, due_before: datetime | None = None) -> list[str]:
+    """Claim up to `size` timers due by `due_before` (now) that nobody holds, for `claim`, under a lease.
+
+    Return their ids by due time.
+    """
     now = clock.now()
     claimable = and_(
         Timer.status == "waiting",
-        Timer.due_at < now,
+        Timer.due_at < min(now, due_before or now),
         or_(Timer.claimed_until.is_(None), Timer.claimed_until < now),
     )
     due = select(Timer.id).where(claimable).order_by(Timer.due_at, Timer.id).limit(size)

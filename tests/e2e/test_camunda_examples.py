@@ -211,11 +211,6 @@ def test_the_loan_granting_example_grants_good_scores_and_rejects_bad_ones(rest)
     assert (ends.count("loan_granted"), ends.count("loan_rejected")) == (2, 3)
 
 
-@pytest.mark.xfail(
-    raises=Refused,
-    strict=True,
-    reason="the order example waits on a conditional boundary event, refused until conditional events run",
-)
 def test_the_order_example_stores_the_invoice_once_the_order_has_a_date(rest):
     rest.deploy("camunda_order")
     instance = rest.start("order_handling", "ORDER-1")
