@@ -290,7 +290,7 @@ class TimerService:
         self._swept_at = clock.now()
         self._sweeps_leaving_timers = 0
         self._sweeping = 0  # sweeps running now; each sets the next wake-up when it ends
-        self._counting = threading.Lock()
+        self._counting = threading.Condition()
 
     def start(self) -> None:
         """Fire what was missed while down, then sweep at each due time, and periodically as a safety net."""
@@ -330,6 +330,7 @@ class TimerService:
         finally:
             with self._counting:
                 self._sweeping -= 1
+                self._counting.notify_all()
             self._swept_at = started
             if not self._stopping.is_set():
                 self._rearm(result, started)
@@ -384,6 +385,9 @@ class TimerService:
         """Stop claiming and firing, give back what the running sweep claimed, and stop the scheduler."""
         self._stopping.set()
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            # not wait=True: APScheduler waits holding the lock a finishing sweep needs to set its wake-up
+            self.scheduler.shutdown(wait=False)
+        with self._counting:
+            self._counting.wait_for(lambda: self._sweeping == 0)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
