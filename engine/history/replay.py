@@ -111,8 +111,7 @@ def replay_events(
                 else:
                     before = scope.snapshot(workflow)
                     apply(workflow, step)
-                completed = run(workflow)
-                scope.share(workflow, before)
+                completed = run(workflow, before)
             except (CannotApply, SpiffWorkflowException) as error:
                 result.divergence = result.divergence or Divergence(step.number, step.input.seq, str(error))
                 break

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
 from engine import clock
-from engine.dialect.constructs import conditions
+from engine.dialect.constructs import conditions, scope
 from engine.dialect.constructs.async_steps import is_held
 from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.dialect.listeners.hooks import assignment_changed
@@ -155,13 +155,15 @@ def _one(tasks: list, element_id: str, what: str):
     raise CannotApply(f"no {what} {element_id} in the case (waiting: {waiting})")
 
 
-def run(workflow: BpmnWorkflow) -> list[str]:
-    """Run the engine to the next wait states; return the elements completed, in order."""
+def run(workflow: BpmnWorkflow, before: dict | None = None) -> list[str]:
+    """Run the engine to the next waits, sharing the one scope (since `before`); return what completed."""
     completed: list[str] = []
 
     def did_complete(task) -> None:
         if getattr(task.task_spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
             completed.append(task.task_spec.bpmn_id)
 
-    conditions.run_to_waits(workflow, did_complete, case_variables)
+    share = scope.sharing(workflow, before or {})
+    conditions.run_to_waits(workflow, did_complete, case_variables, share)
+    share()
     return completed

@@ -175,10 +175,12 @@ def advance(case: OpenCase) -> None:
         if getattr(spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
             case.completed_elements.append(spec.bpmn_id)
 
+    share = scope.sharing(
+        case.workflow, case.variables_before
+    )  # one scope per process instance, as in Camunda
     with diagram_errors():
-        conditions.run_to_waits(case.workflow, did_complete, case_variables)
-    scope.share(case.workflow, case.variables_before)  # one scope per process instance, as in Camunda
-    case.variables_before = scope.snapshot(case.workflow)
+        conditions.run_to_waits(case.workflow, did_complete, case_variables, share)
+    case.variables_before = share()
     case.thrown_signals.extend(thrown_signals(case.workflow))
 
 

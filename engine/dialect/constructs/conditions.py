@@ -99,13 +99,24 @@ class ConditionParser:
 CONVERTERS = {WatchedCondition: WatchedConditionConverter}
 
 
-def run_to_waits(workflow, did_complete: Callable, variables_of: Callable[[Any], Variables]) -> None:
-    """Run the engine's steps, then fire the conditions that hold and run on, until the case waits."""
+def run_to_waits(
+    workflow,
+    did_complete: Callable,
+    variables_of: Callable[[Any], Variables],
+    settle: Callable[[], None] = lambda: None,
+) -> None:
+    """Run the engine's steps, then fire the conditions that hold and run on, until the case waits.
+
+    `settle` runs after each round of steps, before the conditions are read: the one variable
+    scope shares what a branch wrote, so a condition in another branch sees it.
+    """
     workflow.do_engine_steps(did_complete_task=did_complete)
+    settle()
     for _ in range(MAX_ROUNDS):
         if not fire_conditions(workflow, variables_of):
             return
         workflow.do_engine_steps(did_complete_task=did_complete)
+        settle()
     element = next((t.task_spec.bpmn_id for t in _watches(workflow)), None)
     raise ProcessError(
         f"conditional event {element} keeps firing: its path changes the variables it listens to; "

@@ -20,6 +20,7 @@ its cases follow (`SINGLE_SCOPE`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import deepcopy
 from typing import Any
 
@@ -27,6 +28,7 @@ from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.util.task import TaskState
 
 from engine.dialect.constructs.calls import BoundCallActivity
+from engine.dialect.constructs.compensation import CompensationJoin
 from engine.dialect.constructs.mappings import SCOPE, outside_view
 from engine.dialect.constructs.multi_instance import LOOP_VARIABLES, CamundaMultiInstance
 
@@ -87,6 +89,18 @@ def share(workflow, before: dict[str, Any]) -> None:
             _write(task, new, names[id(task)])
 
 
+def sharing(workflow, before: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    """Return a function sharing what changed since its last call (`before` first); it gives the snapshot."""
+    last = [before]
+
+    def share_now() -> dict[str, Any]:
+        share(workflow, last[0])
+        last[0] = snapshot(workflow)
+        return last[0]
+
+    return share_now
+
+
 def case_scope(workflow) -> dict[str, Any] | None:
     """Return the case's variables if it shares one scope (None if its process predates the rule).
 
@@ -103,7 +117,8 @@ def case_scope(workflow) -> dict[str, Any] | None:
             if key not in (TOP, ARRIVED):
                 merged.update(variables)
         return merged
-    end = workflow.spec.end.name
+    # the process's last task ("End", after the EndJoin): what its end listeners wrote is there too
+    end = "End" if "End" in workflow.spec.task_specs else workflow.spec.end.name
     ends = [t for t in workflow.get_tasks(spec_name=end) if t.workflow is workflow]
     return deepcopy(ends[-1].data) if ends else {}
 
@@ -117,7 +132,7 @@ def _instances(workflow) -> dict[str, tuple[Any, list]]:
         key = TOP if owner is None else str(owner.parent_task_id)
         spec = top.spec if owner is None else owner.spec
         group = groups.setdefault(key, (spec, [], []))
-        if isinstance(task.task_spec, Join) and task.has_state(TaskState.WAITING):
+        if isinstance(task.task_spec, Join | CompensationJoin) and task.has_state(TaskState.WAITING):
             group[2].append(task)  # a join holds no variables until merged (gateways.merge_branches)
         else:
             group[1].append(task)
