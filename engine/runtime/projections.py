@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -245,22 +245,21 @@ def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) ->
     gone = set(before) - set(after)
     if not gone:
         return
-    # a job out of retries keeps its row (status incident) while its case stands at the boundary
-    for row in session.execute(
-        select(Timer.element_id).where(Timer.id.in_(gone), Timer.status == "incident")
-    ):
-        _resolve_incidents_at(session, case_id, row.element_id, now)
-    fired = {i for i in gone if waits.wait_fired(workflow, i)}
-    for ids, values in (
-        (fired, {"status": "fired", "fired_at": now}),
-        (gone - fired, {"status": "cancelled"}),
-    ):
-        if ids:
-            session.execute(
-                update(Timer)
-                .where(Timer.id.in_(ids), Timer.status.in_(("waiting", "incident")))
-                .values(**values)
-            )
+    fired = [i for i in gone if waits.wait_fired(workflow, i)]
+    ended = session.execute(
+        update(Timer)
+        .where(Timer.id.in_(gone), Timer.status.in_(("waiting", "incident")))
+        .values(
+            status=case((Timer.id.in_(fired), "fired"), else_="cancelled") if fired else "cancelled",
+            fired_at=case((Timer.id.in_(fired), now), else_=None) if fired else None,
+        )
+        .returning(Timer.element_id, Timer.kind, Timer.retries)
+        .execution_options(synchronize_session=False)
+    )
+    # a job out of retries kept its row (status incident) while its case stood at the boundary
+    for element_id, kind, retries in ended.all():
+        if kind == "job" and retries == 0:
+            _resolve_incidents_at(session, case_id, element_id, now)
 
 
 def _timed_waits(workflow) -> list:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from engine.dialect.constructs import compensation, mappings
+from engine.dialect.constructs import compensation, listener_rules, mappings
 from engine.dialect.constructs import vocabulary as v
 from engine.dialect.constructs.conditions import EVENTS as CONDITION_EVENTS
 from engine.dialect.constructs.conditions import variable_events
@@ -324,51 +324,13 @@ def _call_activities(element) -> Iterator[Refusal]:
         yield Refusal(describe(element), "a call activity without calledElement", "name the process to call")
 
 
-LISTENER_WAY = (
-    'an expression listener (expression="${...}") or a script listener (javascript or python), '
-    "or an external task served by a worker"
-)
-LISTENER_EVENTS = {
-    "executionListener": ("start", "end"),
-    "taskListener": ("create", "assignment", "complete", "delete"),
-}
-
-
 def _listeners(element) -> Iterator[Refusal]:
     namespace, name = v.split(element.tag)
-    if namespace != v.CAMUNDA_NS or name not in LISTENER_EVENTS:
+    if namespace != v.CAMUNDA_NS or name not in listener_rules.LISTENER_EVENTS:
         return
     holder = owner(element)
-    kind, event = v.local(holder.tag), element.get("event")
-    what = "an execution listener" if name == "executionListener" else "a task listener"
-    for attribute, says in (
-        ("class", "a Java class (camunda:class)"),
-        ("delegateExpression", "a delegate expression"),
-    ):
-        if element.get(attribute):
-            yield Refusal(describe(holder), f"{what} calling {says} cannot run in licflow", LISTENER_WAY)
-            return
-    script = element.find(f"{v.C}script")
-    if element.get("expression") is None and script is None:
-        yield Refusal(describe(holder), f"{what} needs an expression or a script", LISTENER_WAY)
-    if script is not None and (script.get("resource") or not (script.text or "").strip()):
-        yield Refusal(describe(holder), f"{what} script must be written inline", "the script in the listener")
-    events = ("take",) if kind == "sequenceFlow" else LISTENER_EVENTS[name]
-    if name == "taskListener" and kind != "userTask":
-        yield Refusal(describe(holder), "a task listener belongs to a user task", "an execution listener")
-    elif event not in events:
-        yield Refusal(describe(holder), f'{what} on event "{event}" is not supported', " or ".join(events))
-    if kind == "sequenceFlow" and _from_event_gateway(holder):
-        yield Refusal(
-            describe(holder),
-            "a take listener on a flow leaving an event-based gateway is not supported",
-            "a start listener on the event the flow leads to",
-        )
-
-
-def _from_event_gateway(flow) -> bool:
-    source = flow.getparent().find(f"*[@id='{flow.get('sourceRef')}']")
-    return source is not None and v.local(source.tag) == "eventBasedGateway"
+    for problem, remedy in listener_rules.problems(element, holder):
+        yield Refusal(describe(holder), problem, remedy)
 
 
 def _conditions(element) -> Iterator[Refusal]:
