@@ -28,6 +28,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.dialect.constructs.vocabulary import B, C
+from engine.dialect.juel.errors import UnknownVariable
 from engine.errors import ProcessError
 
 EVENTS = ("create", "update", "delete")
@@ -163,9 +164,20 @@ def _holds(workflow, task, definition: WatchedCondition, variables: Variables) -
     try:
         value = workflow.script_engine.evaluate(task, definition.expression, external_context=variables)
     except SpiffWorkflowException as error:
+        if _unknown_variable(error):
+            return False  # Camunda's conditional events try the condition: a variable not yet set is false
         element = task.task_spec.bpmn_id
         raise ProcessError(f"the condition of {element} cannot be evaluated: {error}", element) from error
     return value is True
+
+
+def _unknown_variable(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, UnknownVariable):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def digests(variables: Variables) -> dict[str, str]:
