@@ -239,8 +239,8 @@ def _complete(variables: dict) -> Callable:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known defect (issue 19, open): a start variable (needsLab) is lost before the gateway that reads it "
-    "since one variable scope met listeners, jobs and conditions",
+    reason="known defect (issue 19, open): a start variable (needsLab) is lost before the gateway "
+    "that reads it since one variable scope met listeners, jobs and conditions",
 )
 def test_a_diagram_of_thirty_elements_runs_start_to_end_with_workers_on_the_rest_api(rest, orchestrator):
     rest.deploy("camunda_showcase_payment")
