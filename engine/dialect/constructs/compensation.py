@@ -20,7 +20,6 @@ The split and the join are licflow elements with no BPMN id: they do not show in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from copy import deepcopy
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
@@ -29,6 +28,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_task_spec import BpmnTaskSpec
 from SpiffWorkflow.util.task import TaskState
 
 from engine.dialect.constructs import vocabulary as v
+from engine.dialect.constructs.gateways import with_changes_of
 from engine.dialect.constructs.vocabulary import B
 
 LICFLOW_NS = "urn:licflow:constructs"
@@ -292,14 +292,7 @@ def _split_of(my_task):
 
 def _merged(split, branches: list) -> dict:
     """The variables at the split with each handler's changes applied, in the order the handlers ended."""
-    merged = deepcopy(split.data)
-    for branch in branches:
-        for name, value in branch.data.items():
-            if name not in split.data or split.data[name] != value:
-                merged[name] = deepcopy(value)
-        for name in set(split.data) - set(branch.data):
-            merged.pop(name, None)
-    return merged
+    return with_changes_of(split.data, branches)
 
 
 class CompensationParser(TaskParser):

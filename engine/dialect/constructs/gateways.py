@@ -56,18 +56,23 @@ def merge_branches(spec, my_task) -> None:
         key=lambda t: t.last_state_change,
     )
     branches = [t.parent for t in arrived] + [my_task.parent]
-    fork = _common_ancestor(branches)
-    merged = deepcopy(fork.data)
-    for branch in branches:
-        for name, value in branch.data.items():
-            if name not in fork.data or fork.data[name] != value:
-                merged[name] = deepcopy(value)
-        for name in set(fork.data) - set(branch.data):
-            merged.pop(name, None)
+    merged = with_changes_of(_common_ancestor(branches).data, branches)
     for task in arrived:
         if task.has_state(TaskState.COMPLETED):
             task._drop_children(force=True)
     my_task.data = merged
+
+
+def with_changes_of(base: dict, branches: list) -> dict:
+    """Return `base` with each branch's changes against it applied, in the order given (set and removed)."""
+    merged = deepcopy(base)
+    for branch in branches:
+        for name, value in branch.data.items():
+            if name not in base or base[name] != value:
+                merged[name] = deepcopy(value)
+        for name in set(base) - set(branch.data):
+            merged.pop(name, None)
+    return merged
 
 
 def _common_ancestor(tasks: list):
