@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 from werkzeug.serving import make_server
 
+from bench.clients import rate_of
 from bench.databases import scratch_databases
 from engine.history import logs
 from engine.orchestrator import Orchestrator
@@ -74,27 +75,9 @@ def api_case(orchestrator: Orchestrator, worker: str, key: str) -> None:
 
 def _rate(clients: int, run_one) -> float:
     """Run CASES cases per client on `clients` threads; return cases per second."""
-    barrier = threading.Barrier(clients + 1)
-    failures: list[BaseException] = []
-
-    def client(number: int) -> None:
-        barrier.wait()
-        try:
-            for n in range(CASES):
-                run_one(number, f"B-{clients}-{number}-{n}-{time.monotonic_ns()}")
-        except BaseException as error:  # reported after the run
-            failures.append(error)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-    return clients * CASES / (time.perf_counter() - started)
+    return rate_of(
+        clients, CASES, lambda number, n: run_one(number, f"B-{clients}-{number}-{n}-{time.monotonic_ns()}")
+    )
 
 
 def measure(orchestrator: Orchestrator) -> list[tuple[str, int, float]]:

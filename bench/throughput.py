@@ -16,7 +16,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ import httpx
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from bench.clients import rate_of
 from bench.databases import scratch_databases
 from bench.scale_out import TOKEN_FILE, _environment, _free_port, _serve
 from engine.dialect.expressions import shared_script_engine
@@ -39,31 +39,6 @@ INSTANCES = int(os.environ.get("LICFLOW_BENCH_INSTANCES", "200"))
 LOCK = timedelta(minutes=5)
 HTTP_CLIENTS = 4
 WORKERS = ("--workers", "bench.throughput_workers", "--no-workers")  # the clients do the tasks
-
-
-def rate_of(clients: int, per_client: int, run_one) -> float:
-    """Run `per_client` instances on each of `clients` threads; return instances/s over all."""
-    barrier = threading.Barrier(clients + 1)
-    failures: list[BaseException] = []
-
-    def client(number: int) -> None:
-        barrier.wait()
-        try:
-            for instance in range(per_client):
-                run_one(number, instance)
-        except BaseException as error:  # reported after the run: a server error fails the benchmark
-            failures.append(error)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-    return clients * per_client / (time.perf_counter() - started)
 
 
 def raw_instances_per_second(instances: int) -> float:
