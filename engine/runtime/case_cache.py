@@ -41,22 +41,7 @@ class CaseCache:
         self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int, kept: Any = None
     ) -> None:
         """Keep `workflow` at `revision`, and `kept` with it, once `session` commits; a rollback forgets."""
-        rolled_back = []
-
-        def forget(_session, _previous) -> None:
-            rolled_back.append(True)  # a savepoint or the whole transaction: the saved state may be gone
-
-        def keep(_session) -> None:
-            if rolled_back:
-                return
-            with self._lock:
-                self._entries[case_id] = (revision, workflow, kept)
-                self._entries.move_to_end(case_id)
-                while len(self._entries) > self.capacity:
-                    self._entries.popitem(last=False)
-
-        event.listen(session, "after_soft_rollback", forget)
-        event.listen(session, "after_commit", keep, once=True)
+        _pending(session).append((self._keep, (case_id, revision, workflow, kept)))
 
     def give_back_after_commit(
         self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int, kept: Any = None
@@ -66,17 +51,25 @@ class CaseCache:
         A command that saved the case meanwhile put its own, newer entry, which stays. Call
         the function returned when a command takes the workflow over: it is then not given back.
         """
-        taken_over = []
-
-        def keep(_session) -> None:
-            with self._lock:
-                if not taken_over and case_id not in self._entries:
-                    self._entries[case_id] = (revision, workflow, kept)
-                    while len(self._entries) > self.capacity:
-                        self._entries.popitem(last=False)
-
-        event.listen(session, "after_commit", keep, once=True)
+        taken_over: list[bool] = []
+        _pending(session).append((self._give_back, (case_id, revision, workflow, kept, taken_over)))
         return lambda: taken_over.append(True)
+
+    def _keep(self, case_id: str, revision: int, workflow: BpmnWorkflow, kept: Any) -> None:
+        with self._lock:
+            self._entries[case_id] = (revision, workflow, kept)
+            self._entries.move_to_end(case_id)
+            self._trim()
+
+    def _give_back(self, case_id: str, revision: int, workflow: BpmnWorkflow, kept: Any, taken_over) -> None:
+        with self._lock:
+            if not taken_over and case_id not in self._entries:
+                self._entries[case_id] = (revision, workflow, kept)
+                self._trim()
+
+    def _trim(self) -> None:
+        while len(self._entries) > self.capacity:
+            self._entries.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every entry."""
@@ -85,3 +78,20 @@ class CaseCache:
 
 
 CASES = CaseCache()
+PENDING = "licflow_case_cache"  # session.info: what the caches keep once the transaction commits
+
+
+def _pending(session: Session) -> list:
+    return session.info.setdefault(PENDING, [])
+
+
+# one listener for every session, registered once: a listener per command costs it more than its lookups
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    for keep, entry in session.info.pop(PENDING, ()):
+        keep(*entry)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, _previous) -> None:
+    session.info.pop(PENDING, None)  # a savepoint or the whole transaction: the saved state may be gone

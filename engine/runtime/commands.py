@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEve
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session
 
 from engine.dialect.constructs.async_steps import is_held
@@ -74,19 +74,24 @@ def complete_user_task(
     return case.id
 
 
+_CLAIM_FOR_COMPLETION = (  # built once: every completion claims its task
+    update(UserTask)
+    .where(
+        UserTask.id == bindparam("task_id"),
+        UserTask.status == "open",
+        UserTask.completed_by.is_(None),
+        or_(UserTask.assignee.is_(None), UserTask.assignee == bindparam("username")),
+    )
+    .values(completed_by=bindparam("actor"))
+    .returning(UserTask)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+
+
 def _claim_for_completion(session: Session, task_id: str, actor: str, username: str | None) -> UserTask:
     """Mark an open task as being completed by `actor`, if nobody else holds or completes it."""
     claimed = session.scalars(
-        update(UserTask)
-        .where(
-            UserTask.id == task_id,
-            UserTask.status == "open",
-            UserTask.completed_by.is_(None),
-            or_(UserTask.assignee.is_(None), UserTask.assignee == username),
-        )
-        .values(completed_by=actor)
-        .returning(UserTask)
-        .execution_options(synchronize_session=False, populate_existing=True)
+        _CLAIM_FOR_COMPLETION, {"task_id": task_id, "actor": actor, "username": username}
     ).first()
     if claimed is not None:
         return claimed

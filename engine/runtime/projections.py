@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, case, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.dialect.expressions import evaluate
 from engine.dialect.listeners.running import ASSIGNEE
+from engine.dialect.parser import ExternalServiceTask
 from engine.errors import ProcessError
 from engine.runtime import waits
 from store.models import ExternalTask, Incident, MessageSubscription, Timer, UserTask
@@ -61,12 +63,15 @@ def waits_of(workflow) -> Waits:
     """Return where `workflow` waits, in the terms of its projection rows."""
     subscriptions = [m.task_id for m in waits.waiting_messages(workflow)]
     subscriptions += [s.task_id for s in waits.waiting_signals(workflow)]
+    live = waits.live_tasks(workflow)  # one pass over the tasks for every kind of wait
+    ready = [t for t in live if t.state == TaskState.READY]
+    started = [t for t in live if t.state == TaskState.STARTED]
     return Waits(
-        user_tasks=frozenset(str(t.id) for t in waits.ready_user_tasks(workflow)),
-        external_tasks=frozenset(str(t.id) for t in waits.started_external_tasks(workflow)),
-        timers={t.task_id: t.due_at for t in _timed_waits(workflow)},
+        user_tasks=frozenset(str(t.id) for t in ready if isinstance(t.task_spec, UserTaskMixin)),
+        external_tasks=frozenset(str(t.id) for t in started if isinstance(t.task_spec, ExternalServiceTask)),
+        timers={t.task_id: t.due_at for t in _timed_waits(workflow, ready)},
         subscriptions=frozenset(subscriptions),
-        stuck=frozenset(t.task_spec.bpmn_id for t in waits.stuck_tasks(workflow)),
+        stuck=frozenset(t.task_spec.bpmn_id for t in waits.stuck_tasks(workflow, live)),
     )
 
 
@@ -262,8 +267,8 @@ def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) ->
             _resolve_incidents_at(session, case_id, element_id, now)
 
 
-def _timed_waits(workflow) -> list:
-    return [*waits.waiting_timers(workflow), *waits.held_jobs(workflow)]
+def _timed_waits(workflow, ready: list | None = None) -> list:
+    return [*waits.waiting_timers(workflow), *waits.held_jobs(workflow, ready)]
 
 
 def _resolve_incidents_at(session, case_id, element_id, now) -> None:

@@ -7,14 +7,14 @@ import json
 
 from SpiffWorkflow.util.task import TaskState
 
-LIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
+from engine.runtime.waits import live_tasks
 
 
 def state_summary(workflow) -> dict:
     """Return the elements the case waits in and a digest of their data and the case's data."""
     live = [
         (t.task_spec.bpmn_id, TaskState.get_name(t.state), _canonical(t.data))
-        for t in workflow.get_tasks(state=LIVE)
+        for t in live_tasks(workflow)
         if getattr(t.task_spec, "bpmn_id", None)
     ]
     live.sort()

@@ -66,8 +66,12 @@ def waiting_timers(workflow) -> list[WaitingTimer]:
     return timers
 
 
-def held_jobs(workflow) -> list[WaitingTimer]:
-    """Return the async continuations of the case waiting for their job, due since they were reached."""
+def held_jobs(workflow, ready: list | None = None) -> list[WaitingTimer]:
+    """Return the async continuations of the case waiting for their job, due since they were reached.
+
+    `ready` is the case's ready tasks when the caller has them.
+    """
+    ready = workflow.get_tasks(state=TaskState.READY) if ready is None else ready
     return [
         WaitingTimer(
             str(task.id),
@@ -75,7 +79,7 @@ def held_jobs(workflow) -> list[WaitingTimer]:
             datetime.fromisoformat(task.internal_data["held_at"]),
             "job",
         )
-        for task in workflow.get_tasks(state=TaskState.READY)
+        for task in ready
         if is_held(task) and "held_at" in task.internal_data
     ]
 
@@ -98,14 +102,38 @@ def waiting_signals(workflow) -> list[WaitingMessage]:
     ]
 
 
-def stuck_tasks(workflow) -> list:
+def stuck_tasks(workflow, live: list | None = None) -> list:
     """Return the tasks where the case stands still on an element the engine cannot execute.
 
     A manual step that is not a user task nor an async continuation (its job runs it), a
-    started step no worker or sub-process finishes.
+    started step no worker or sub-process finishes. `live` is `live_tasks(workflow)` when
+    the caller has it.
     """
-    live = workflow.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)
+    live = live_tasks(workflow) if live is None else live
     return [task for task in live if getattr(task.task_spec, "bpmn_id", None) and _cannot_move(task)]
+
+
+LIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
+
+
+def live_tasks(workflow) -> list:
+    """Return the case's ready, started and waiting tasks, its sub-processes' included, in no set order.
+
+    The same tasks as `workflow.get_tasks(state=LIVE)` (a sub-process whose task finished
+    is not looked into), read from the task tables rather than by walking the tree,
+    which costs a command several times more.
+    """
+    found: list = []
+    subprocesses = workflow.subprocesses
+    pending = [workflow]
+    while pending:
+        tasks = pending.pop().tasks
+        for task in tasks.values():
+            if task.state & LIVE:
+                found.append(task)
+            if task.id in subprocesses and not task.state & TaskState.FINISHED_MASK:
+                pending.append(subprocesses[task.id])
+    return found
 
 
 def _cannot_move(task) -> bool:
