@@ -74,7 +74,8 @@ def fetch_and_lock(
         # every task was locked until now + longest; shorten it to its own topic's duration
         task.lock_expires_at = task.lock_expires_at - longest + wanted[task.topic].lock_duration
     session.flush()
-    return [_remote(session, task, _variables(session, task, wanted[task.topic])) for task in locked]
+    variables = [_variables(session, task, wanted[task.topic]) for task in locked]
+    return _remotes(session, locked, variables)
 
 
 def lock(session: Session, task_id: str, worker_id: str, duration: timedelta) -> RemoteTask:
@@ -123,8 +124,11 @@ class TaskQuery:
     size: int | None = None
 
 
-def find(session: Session, query: TaskQuery) -> tuple[list[RemoteTask], int]:
-    """Return one page of the external tasks `query` asks for, and how many there are in all."""
+def find(session: Session, query: TaskQuery, counted: bool = True) -> tuple[list[RemoteTask], int | None]:
+    """Return one page of the external tasks `query` asks for, and how many there are in all.
+
+    A caller that needs only the page says `counted=False`: the count is then not made (None).
+    """
     conditions = []
     for column, value in (
         (ExternalTask.id, query.task_id),
@@ -142,7 +146,9 @@ def find(session: Session, query: TaskQuery) -> tuple[list[RemoteTask], int]:
     if query.retries_left is not None:
         no_retries = ExternalTask.status == "incident"
         conditions.append(~no_retries if query.retries_left else no_retries)
-    total = session.scalar(select(func.count()).select_from(ExternalTask).where(*conditions))
+    total = (
+        session.scalar(select(func.count()).select_from(ExternalTask).where(*conditions)) if counted else None
+    )
     column = getattr(ExternalTask, query.sort_by)
     rows = session.scalars(
         select(ExternalTask)
@@ -151,7 +157,7 @@ def find(session: Session, query: TaskQuery) -> tuple[list[RemoteTask], int]:
         .offset(query.first)
         .limit(query.size)
     )
-    return [_remote(session, task, None) for task in rows], total
+    return _remotes(session, list(rows)), total
 
 
 def _task(session: Session, task_id: str, for_update: bool = False) -> ExternalTask:
@@ -170,15 +176,39 @@ def _variables(session: Session, task: ExternalTask, request: TopicRequest) -> d
     return {name: variables[name] for name in request.variables if name in variables}
 
 
-_CASE_OF_TASK = (
-    select(Case.business_key, Case.definition_id, ProcessDefinition.key, ProcessDefinition.version)
-    .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
-    .where(Case.id == bindparam("case_id"))
+_CASE_ROWS, _DEFINITION_ROWS = Case.__table__, ProcessDefinition.__table__
+_CASES_OF_TASKS = (  # plain SQL: the rows are only read
+    select(
+        _CASE_ROWS.c.id,
+        _CASE_ROWS.c.business_key,
+        _CASE_ROWS.c.definition_id,
+        _DEFINITION_ROWS.c.key,
+        _DEFINITION_ROWS.c.version,
+    )
+    .join(_DEFINITION_ROWS, _DEFINITION_ROWS.c.id == _CASE_ROWS.c.definition_id)
+    .where(_CASE_ROWS.c.id.in_(bindparam("case_ids", expanding=True)))
 )
 
 
 def _remote(session: Session, task: ExternalTask, variables: dict[str, Any] | None) -> RemoteTask:
-    case = session.execute(_CASE_OF_TASK, {"case_id": task.case_id}).one()  # not its state, not the spec
+    return _remotes(session, [task], [variables])[0]
+
+
+def _remotes(session: Session, tasks: list[ExternalTask], variables: list | None = None) -> list[RemoteTask]:
+    """Describe `tasks` with their cases' business keys and definitions, read in one query."""
+    if not tasks:
+        return []
+    ids = sorted({task.case_id for task in tasks})
+    cases = {
+        row.id: row for row in session.connection().execute(_CASES_OF_TASKS, {"case_ids": ids})
+    }  # not state, not spec
+    return [
+        _described(task, cases[task.case_id], found)
+        for task, found in zip(tasks, variables or [None] * len(tasks), strict=True)
+    ]
+
+
+def _described(task: ExternalTask, case, variables: dict[str, Any] | None) -> RemoteTask:
     locked = task.status == "locked"
     return RemoteTask(
         id=task.id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.runtime.definitions import WITHOUT_BODIES
 from store.models import Case, HistoryEvent, ProcessDefinition, UserTask
 
 WORKER_EVENTS = ("external_task_completed", "external_task_failed", "bpmn_error_thrown")
@@ -47,8 +48,10 @@ def case_records(
     status: str | None = None,
 ) -> list[CaseRecord]:
     """Return every case (running or ended) matching the filters, oldest first."""
-    statement = select(Case, ProcessDefinition).join(
-        ProcessDefinition, ProcessDefinition.id == Case.definition_id
+    statement = (
+        select(Case, ProcessDefinition)
+        .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
+        .options(*WITHOUT_BODIES)
     )
     for column, value in (
         (Case.id, case_id),
@@ -103,6 +106,7 @@ def definitions_of(session: Session, case_ids: set[str]) -> dict[str, ProcessDef
             select(Case.id, ProcessDefinition)
             .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
             .where(Case.id.in_(ids[start : start + 500]))
+            .options(*WITHOUT_BODIES)
         )
         found.update(dict(rows.all()))
     return found
@@ -116,6 +120,7 @@ def user_task_records(
         select(UserTask, ProcessDefinition)
         .join(Case, Case.id == UserTask.case_id)
         .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
+        .options(*WITHOUT_BODIES)
     )
     if case_id is not None:
         statement = statement.where(UserTask.case_id == case_id)

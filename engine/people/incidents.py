@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.runtime.definitions import WITHOUT_BODIES
 from store.models import Case, Incident, ProcessDefinition, Timer
 
 # Camunda's incident filter -> the column it narrows
@@ -46,6 +47,7 @@ def _with_definitions():
         select(Incident, ProcessDefinition)
         .join(Case, Case.id == Incident.case_id)
         .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
+        .options(*WITHOUT_BODIES)
     )
 
 
@@ -64,6 +66,7 @@ def find_jobs(session: Session, filters: Mapping[str, str], retries_left: bool |
         .join(Case, Case.id == Timer.case_id)
         .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
         .where(Timer.kind == "job", Timer.status.in_(("waiting", "incident")))
+        .options(*WITHOUT_BODIES)
         .order_by(Timer.due_at, Timer.id)
     )
     for name, column in JOB_FILTER_COLUMNS.items():

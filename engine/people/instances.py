@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidCommand
 from engine.runtime import cases
+from engine.runtime.definitions import WITHOUT_BODIES
 from store.models import Case, ExternalTask, Incident, MessageSubscription, ProcessDefinition, Timer, UserTask
 
 COMPARISONS = {
@@ -96,6 +97,7 @@ def find_instances(
         select(Case, ProcessDefinition)
         .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
         .where(Case.status == "running")
+        .options(*WITHOUT_BODIES)
     )
     if query.suspended:  # licflow suspends no case
         return [], 0

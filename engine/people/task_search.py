@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.people.users import find_user, roles_of
+from engine.runtime.definitions import WITHOUT_BODIES
 from store.models import Case, ProcessDefinition, UserTask
 
 SORT_COLUMNS = {
@@ -52,18 +53,23 @@ class TaskSearch:
 
 
 def search_tasks(
-    session: Session, wanted: TaskSearch
-) -> tuple[list[tuple[UserTask, ProcessDefinition]], int]:
-    """Return one page of the open tasks `wanted` asks for, and how many there are in all."""
+    session: Session, wanted: TaskSearch, counted: bool = True
+) -> tuple[list[tuple[UserTask, ProcessDefinition]], int | None]:
+    """Return one page of the open tasks `wanted` asks for, and how many there are in all.
+
+    The definitions come without their spec and sources (the largest columns); a caller that
+    needs only the page says `counted=False`, and the count is not made (None).
+    """
     statement = (
         select(UserTask, ProcessDefinition)
         .join(Case, Case.id == UserTask.case_id)
         .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
         .where(UserTask.status == "open")
+        .options(*WITHOUT_BODIES)
     )
     for condition in _conditions(session, wanted):
         statement = statement.where(condition)
-    total = session.scalar(select(func.count()).select_from(statement.subquery()))
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) if counted else None
     column = SORT_COLUMNS[wanted.sort_by]
     order = column.desc().nulls_last() if wanted.descending else column.asc().nulls_last()
     rows = session.execute(statement.order_by(order, UserTask.id).offset(wanted.first).limit(wanted.size))

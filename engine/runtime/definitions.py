@@ -123,6 +123,10 @@ def runs_as_now(definition: ProcessDefinition) -> bool:
     return f'"{SINGLE_SCOPE}"' in definition.spec
 
 
+# a listing's definitions: without the parsed spec and the sources, the largest columns by far
+WITHOUT_BODIES = (defer(ProcessDefinition.spec), defer(ProcessDefinition.source))
+
+
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
     """Return the newest version of process `key` whose deployment was not deleted, or None."""
     return session.scalars(_LATEST, {"key": key}).first()

@@ -100,7 +100,7 @@ SORT_COLUMNS = {
 @route("GET", "/external-task", READ_INSTANCE, query=LIST_FILTERS, sort_by=tuple(SORT_COLUMNS))
 def task_list():
     """External tasks, filtered, sorted and paged."""
-    tasks, _ = _find()
+    tasks, _ = _find(counted=False)
     return jsonify([_task_json(task) for task in tasks])
 
 
@@ -110,7 +110,7 @@ def task_count():
     return count(_find()[1])
 
 
-def _find():
+def _find(counted: bool = True):
     window = params.window(tuple(SORT_COLUMNS))
     locked, not_locked = params.boolean("locked"), params.boolean("notLocked")
     left, none_left = params.boolean("withRetriesLeft"), params.boolean("noRetriesLeft")
@@ -128,7 +128,7 @@ def _find():
         size=window.size,
     )
     with _orchestrator().transaction() as session:
-        return remote_tasks.find(session, query)
+        return remote_tasks.find(session, query, counted)
 
 
 @route("PUT", "/external-task/{task_id}/retries", UPDATE_INSTANCE, body="json", ok=204)

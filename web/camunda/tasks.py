@@ -53,7 +53,7 @@ def _orchestrator():
 @route("GET", "/task", READ_TASK, query=LIST_FILTERS, sort_by=SORT_FIELDS)
 def task_list():
     """Open tasks the caller may see, filtered, sorted and paged."""
-    rows, _ = _search(params.window(SORT_FIELDS))
+    rows, _ = _search(params.window(SORT_FIELDS), counted=False)
     return jsonify([task_json(task, definition) for task, definition in rows])
 
 
@@ -63,7 +63,7 @@ def task_count():
     return count(_search(params.Window())[1])
 
 
-def _search(window: params.Window):
+def _search(window: params.Window, counted: bool = True):
     who = caller()
     if params.boolean("active") is False:
         return [], 0  # no task is suspended in licflow
@@ -101,7 +101,7 @@ def _search(window: params.Window):
         size=window.size,
     )
     with _orchestrator().transaction() as session:
-        return task_search.search_tasks(session, wanted)
+        return task_search.search_tasks(session, wanted, counted)
 
 
 def _utc(moment):
