@@ -1,7 +1,8 @@
 """Serve the web app from several processes with gunicorn, one per core by default.
 
 The serving process is gunicorn's master: it keeps the timer service, the in-process workers
-and the embedded stand-ins, and forks the web processes. Each web process builds its own app
+and the embedded stand-ins, and forks the web processes. On PostgreSQL each web process
+fires timers too, so that due timers are fired on every core. Each web process builds its own app
 and database connections after the fork (nothing pooled crosses a fork). Timers and tasks are
 claimed through the database, so each is still handled once however many processes or hosts
 serve one database. SIGTERM or SIGINT stops gracefully: the web processes finish their
@@ -35,6 +36,18 @@ def die_with_the_master() -> None:
         log.warning("web processes outlive a killed master by a few seconds on this system")
 
 
+ON_LEAVING: list[Callable[[], None]] = []  # run in a web process as it leaves (its timer service)
+
+
+def _leave() -> None:
+    for stop in ON_LEAVING:
+        try:
+            stop()
+        except Exception:  # leaving goes on: the claims it held lapse with their lease
+            log.exception("a web process could not stop cleanly")
+    os._exit(0)
+
+
 class WebProcesses(BaseApplication):
     """gunicorn serving `make_app()`, called once in each web process after the fork."""
 
@@ -55,7 +68,7 @@ class WebProcesses(BaseApplication):
             "on_exit": lambda _arbiter: on_stop(),
             # a web process is a fork of the master: leaving it must not unwind the master's frames
             # (which would stop the master's timers, workers and stand-ins in the copy)
-            "worker_exit": lambda _arbiter, _worker: os._exit(0),
+            "worker_exit": lambda _arbiter, _worker: _leave(),
             "post_fork": lambda _arbiter, _worker: die_with_the_master(),
         }
         super().__init__()

@@ -81,9 +81,21 @@ class Server:
                 raise
 
     def _web_process_app(self):
-        """Build the app inside a web process, on connections of its own."""
+        """Build the app inside a web process, on connections of its own.
+
+        On PostgreSQL the web process runs a timer service of its own beside the master's: the
+        claims keep each timer fired once, and the timers of one host fire on all its cores
+        (SQLite takes one writer at a time, so there the master's service alone fires).
+        """
+        from licflow.production import ON_LEAVING
+
         self.orchestrator.store.engine.dispose(close=False)  # the master's pool stays the master's
-        return create_app(Orchestrator(Store(self.settings.database_url)), self.config)
+        store = Store(self.settings.database_url)
+        if store.is_postgresql:
+            timers = TimerService(store)
+            timers.start()
+            ON_LEAVING.append(timers.stop)  # its claims go back as the web process leaves
+        return create_app(Orchestrator(store), self.config)
 
     def stop(self) -> None:
         """Stop the worker loop and the scheduler."""

@@ -223,6 +223,31 @@ def _topic(workflow, task) -> str:
     return topic
 
 
+_TIMERS = Timer.__table__
+_INSERT_TIMERS = insert(_TIMERS)
+_MOVE_TIMER = (
+    update(_TIMERS)
+    .where(_TIMERS.c.id == bindparam("timer_id"), _TIMERS.c.status == "waiting")
+    .values(due_at=bindparam("due_at"), version=_TIMERS.c.version + 1)
+)
+# the timers a case no longer waits for, fired or cancelled, in one statement built once
+_END_TIMERS = (
+    update(_TIMERS)
+    .where(_TIMERS.c.id.in_(bindparam("gone", expanding=True)), _TIMERS.c.status.in_(("waiting", "incident")))
+    .values(
+        status=case((_TIMERS.c.id.in_(bindparam("fired", expanding=True)), "fired"), else_="cancelled"),
+        fired_at=case(
+            (
+                _TIMERS.c.id.in_(bindparam("fired_too", expanding=True)),
+                bindparam("now", type_=_TIMERS.c.fired_at.type),
+            ),
+            else_=None,
+        ),
+    )
+    .returning(_TIMERS.c.element_id, _TIMERS.c.kind, _TIMERS.c.retries)
+)
+
+
 def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) -> None:
     # timer events, and the async continuations whose jobs the timer service runs (due at once)
     if set(after) - set(before):
@@ -239,27 +264,16 @@ def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) ->
             for i, due in sorted(after.items())
             if i not in before
         ]
-        session.connection().execute(insert(Timer.__table__), new)
+        session.connection().execute(_INSERT_TIMERS, new)
     for task_id, due_at in after.items():
         if task_id in before and before[task_id] != due_at:  # a cycle's next time
-            session.execute(
-                update(Timer)
-                .where(Timer.id == task_id, Timer.status == "waiting")
-                .values(due_at=due_at, version=Timer.version + 1)
-            )
+            session.connection().execute(_MOVE_TIMER, {"timer_id": task_id, "due_at": due_at})
     gone = set(before) - set(after)
     if not gone:
         return
-    fired = [i for i in gone if waits.wait_fired(workflow, i)]
-    ended = session.execute(
-        update(Timer)
-        .where(Timer.id.in_(gone), Timer.status.in_(("waiting", "incident")))
-        .values(
-            status=case((Timer.id.in_(fired), "fired"), else_="cancelled") if fired else "cancelled",
-            fired_at=case((Timer.id.in_(fired), now), else_=None) if fired else None,
-        )
-        .returning(Timer.element_id, Timer.kind, Timer.retries)
-        .execution_options(synchronize_session=False)
+    fired = sorted(i for i in gone if waits.wait_fired(workflow, i))
+    ended = session.connection().execute(
+        _END_TIMERS, {"gone": sorted(gone), "fired": fired, "fired_too": fired, "now": now}
     )
     # a job out of retries kept its row (status incident) while its case stood at the boundary
     for element_id, kind, retries in ended.all():
