@@ -20,7 +20,7 @@ from engine.dialect.constructs import scope
 from engine.errors import NotFound
 from engine.history.replay_steps import CannotApply, Step, apply, run, start, steps_of
 from engine.runtime.calls.bindings import CalledProcesses, recorded_bindings
-from engine.runtime.cases import case_variables
+from engine.runtime.cases import case_variables, fire_before_leaving
 from engine.runtime.definitions import specs_of
 from engine.runtime.state_summary import state_summary
 from store.models import Case, HistoryEvent, ProcessDefinition
@@ -108,10 +108,11 @@ def replay_events(
             try:
                 if workflow is None:
                     workflow, before = start(step, spec, subprocess_specs, case_id, calls), {}
+                    early: list[str] = []
                 else:
-                    before = scope.snapshot(workflow)
-                    apply(workflow, step)
-                completed = run(workflow, before)
+                    before, early = scope.snapshot(workflow), []
+                    before = _applied(workflow, step, before, early)
+                completed = early + run(workflow, before)
             except (CannotApply, SpiffWorkflowException) as error:
                 result.divergence = result.divergence or Divergence(step.number, step.input.seq, str(error))
                 break
@@ -129,6 +130,18 @@ def replay_events(
         result.variables = case_variables(workflow)
         result.completed = workflow.completed
     return result
+
+
+def _applied(workflow, step: Step, before: dict, early: list[str]) -> dict:
+    """Apply the step as its command did; return the scope's snapshot (conditions may fire first)."""
+    shared = [before]
+
+    def leaving(task) -> bool:
+        stays, shared[0] = fire_before_leaving(workflow, shared[0], early, task)
+        return stays
+
+    apply(workflow, step, leaving)
+    return shared[0]
 
 
 def compare(step: Step, completed: list[str], workflow) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -90,17 +91,23 @@ def start(step: Step, spec, subprocess_specs: dict, case_id: str | None = None, 
     return workflow
 
 
-def apply(workflow: BpmnWorkflow, step: Step) -> None:
-    """Apply a recorded input (not case_started) to the workflow, as the command did."""
+def apply(workflow: BpmnWorkflow, step: Step, leaving: Callable[[Any], bool] = lambda task: True) -> None:
+    """Apply a recorded input (not case_started) to the workflow, as the command did.
+
+    `leaving(task)` lets the conditional events see a completion's variables before the task
+    leaves (cases.before_leaving); the task completes only if it is still there.
+    """
     event, data = step.input, step.input.data
     if event.kind == "user_task_completed":
         task = _one(waits.ready_user_tasks(workflow), event.element_id, "open user task")
         task.data.update(data.get("data") or {})
-        task.run()
+        if leaving(task):
+            task.run()
     elif event.kind == "external_task_completed":
         task = _one(waits.started_external_tasks(workflow), event.element_id, "waiting service task")
         task.data.update(data.get("variables") or {})
-        task.complete()
+        if leaving(task):
+            task.complete()
     elif event.kind == "bpmn_error_thrown":
         task = _one(waits.started_external_tasks(workflow), event.element_id, "waiting service task")
         definition = bpmn_error_event(data["code"], data.get("message"))

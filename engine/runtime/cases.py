@@ -169,19 +169,55 @@ _SAVE_CASE = (
 
 def advance(case: OpenCase) -> None:
     """Run the engine (and the conditional events) until every path waits; record what completed."""
-
-    def did_complete(task) -> None:
-        spec = task.task_spec
-        if getattr(spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
-            case.completed_elements.append(spec.bpmn_id)
-
     share = scope.sharing(
         case.workflow, case.variables_before
     )  # one scope per process instance, as in Camunda
     with diagram_errors():
-        conditions.run_to_waits(case.workflow, did_complete, case_variables, share)
+        conditions.run_to_waits(
+            case.workflow, completion_recorder(case.completed_elements), case_variables, share
+        )
     case.variables_before = share()
     case.thrown_signals.extend(thrown_signals(case.workflow))
+
+
+def before_leaving(case: OpenCase, task) -> bool:
+    """Let conditional events see the variables `task` completes with; tell whether it may still complete.
+
+    As in Camunda 7, an interrupting conditional event that the new variables make true
+    fires first and cancels the task (constructs/conditions.fire_before_leaving).
+    """
+    stays, case.variables_before = fire_before_leaving(
+        case.workflow, case.variables_before, case.completed_elements, task
+    )
+    case.thrown_signals.extend(thrown_signals(case.workflow))
+    return stays
+
+
+def fire_before_leaving(
+    workflow: BpmnWorkflow, before: dict, completed: list[str], task
+) -> tuple[bool, dict]:
+    """Fire the conditions a completion's variables make true (sharing the one scope) and run on.
+
+    Return whether `task` is still there to complete, and the scope's new snapshot; record
+    what completed meanwhile in `completed`. Commands and replays run it alike.
+    """
+    if conditions.watching(workflow):
+        share = scope.sharing(workflow, before)
+        with diagram_errors():
+            conditions.fire_before_leaving(workflow, completion_recorder(completed), case_variables, share)
+        before = share()
+    return task.has_state(TaskState.READY | TaskState.STARTED), before
+
+
+def completion_recorder(completed: list[str]):
+    """Return the engine's did-complete hook that appends each completed element's id to `completed`."""
+
+    def did_complete(task) -> None:
+        spec = task.task_spec
+        if getattr(spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
+            completed.append(spec.bpmn_id)
+
+    return did_complete
 
 
 @contextmanager

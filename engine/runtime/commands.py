@@ -67,8 +67,9 @@ def complete_user_task(
         "user_task_completed", actor, row.element_id, task_id=task_id, data=data, clock=case.now.isoformat()
     )
     task.data.update(data)
-    with cases.diagram_errors():
-        task.run()  # its complete and end listeners run here
+    if cases.before_leaving(case, task):
+        with cases.diagram_errors():
+            task.run()  # its complete and end listeners run here
     cases.advance(case)
     _save(session, case, actor)
     return case.id
@@ -118,7 +119,8 @@ def complete_external_task(session: Session, task: ExternalTask, variables: Vari
         clock=case.now.isoformat(),
     )
     engine_task.data.update(variables)
-    engine_task.complete()
+    if cases.before_leaving(case, engine_task):
+        engine_task.complete()
     cases.advance(case)
     _save(session, case, actor)
     return case.id

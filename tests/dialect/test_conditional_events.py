@@ -35,6 +35,20 @@ def test_an_interrupting_conditional_boundary_fires_when_variables_make_it_true(
     assert assess.status == "cancelled"
 
 
+def test_completing_the_task_with_variables_that_make_its_boundary_true_takes_the_boundary(orchestrator):
+    drive.deploy(orchestrator, "conditional_boundary")
+    case_id = orchestrator.start_case("dialect_conditional_boundary", variables={"amount": 500})
+
+    drive.complete(orchestrator, case_id, "assess", {"amount": 1500})  # as Camunda: variables first
+
+    assert drive.open_elements(orchestrator, case_id) == ["senior_review"]
+    (assess,) = drive.rows(orchestrator, drive.UserTask, case_id=case_id, element_id="assess")
+    assert assess.status == "cancelled"
+    with orchestrator.store.unit_of_work() as session:
+        replay = replay_case(session, case_id)
+    assert replay.reproduced, replay.divergence
+
+
 def test_a_conditional_boundary_already_true_when_its_task_starts_fires_at_once(orchestrator):
     drive.deploy(orchestrator, "conditional_boundary")
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import time_machine
 
+from engine.history.replay import replay_case
 from engine.runtime.timers import fire_due_timers
 from tests.dialect import drive
 
@@ -63,6 +64,26 @@ def test_a_non_interrupting_message_event_sub_process_runs_beside_the_work_each_
     orchestrator.correlate_message("note_added", business_key="N-1")
 
     assert drive.open_elements(orchestrator, case_id) == ["read_note", "read_note", "review"]
+
+
+def test_a_non_interrupting_event_sub_process_keeps_the_variables_set_after_the_case_began(orchestrator):
+    drive.deploy(orchestrator, "camunda_showcase_payment")
+    fee = {"showcase_fee.dmn": (drive.DIAGRAMS / "showcase_fee.dmn").read_bytes()}
+    orchestrator.deploy(drive.diagram("camunda_showcase") | fee)
+    case_id = orchestrator.start_case("camunda_showcase", "SHOW-3")
+    drive.work(orchestrator, "showcase.register", {"quantity": 12, "approvers": ["ann"], "needsLab": True})
+    drive.work(orchestrator, "showcase.charge", {"paid": True})
+
+    orchestrator.correlate_message("showcase_question", {"question": "When?"}, business_key="SHOW-3")
+
+    drive.complete(orchestrator, case_id, "approve", {"approved": True})
+    drive.work(orchestrator, "showcase.inspect", {"goodsInOrder": True})
+
+    assert drive.topics(orchestrator, case_id) == ["showcase.lab"]  # the gateway read needsLab
+    found = drive.variables(orchestrator, case_id)
+    assert (found["quantity"], found["fee"], found["question"]) == (12, 50, "When?")
+    with orchestrator.store.unit_of_work() as session:
+        assert replay_case(session, case_id).reproduced
 
 
 def test_an_interrupting_message_event_sub_process_stops_the_work(orchestrator):

@@ -211,11 +211,6 @@ def test_the_loan_granting_example_grants_good_scores_and_rejects_bad_ones(rest)
     assert (ends.count("loan_granted"), ends.count("loan_rejected")) == (2, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue 19, open): the conditional boundary does not fire when the date is set "
-    "through the REST API since one variable scope and conditional events met",
-)
 def test_the_order_example_stores_the_invoice_once_the_order_has_a_date(rest):
     rest.deploy("camunda_order")
     instance = rest.start("order_handling", "ORDER-1")
@@ -237,11 +232,6 @@ def _complete(variables: dict) -> Callable:
     return lambda task: task.complete(variables)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue 19, open): a start variable (needsLab) is lost before the gateway "
-    "that reads it since one variable scope met listeners, jobs and conditions",
-)
 def test_a_diagram_of_thirty_elements_runs_start_to_end_with_workers_on_the_rest_api(rest, orchestrator):
     rest.deploy("camunda_showcase_payment")
     rest.deploy("camunda_showcase", "showcase_fee")

@@ -126,6 +126,31 @@ def run_to_waits(
     )
 
 
+def watching(workflow) -> bool:
+    """Tell whether a conditional event of the case waits for its condition."""
+    return bool(_watches(workflow))
+
+
+def fire_before_leaving(
+    workflow,
+    did_complete: Callable,
+    variables_of: Callable[[Any], Variables],
+    settle: Callable[[], None],
+) -> None:
+    """Fire the conditions that the variables a task completes with make true, before the task leaves.
+
+    Camunda 7 sets a completion's variables first and then lets the task go: a conditional
+    boundary event that now holds interrupts the activity (the task with it), as the
+    order-handling example's "date exists" does. The caller completes the task only if it is
+    still where it was.
+    """
+    settle()
+    if fire_conditions(workflow, variables_of):
+        workflow.do_engine_steps(did_complete_task=did_complete)
+        settle()
+        run_to_waits(workflow, did_complete, variables_of, settle)
+
+
 def fire_conditions(workflow, variables_of: Callable[[Any], Variables]) -> bool:
     """Fire every waiting conditional event that looks now and whose condition holds; tell if any did."""
     watches = _watches(workflow)

@@ -6,7 +6,10 @@ branch sees at once. After every command (and every replayed step) `share` takes
 process instance of the case — the case itself, and each process a call activity called —
 finds what the command changed in any of its live tasks (set or removed, compared with the
 variables `snapshot` read before the command) and writes the result into all of them, so
-every waiting task, timer, boundary event and branch reads the same variables.
+every waiting task, timer, boundary event and branch reads the same variables. Only a task
+that was live before can remove a variable: a task the command created holds a copy made
+wherever SpiffWorkflow made it (an event sub-process starts from the data its start event
+had when the case began), so what it lacks was never removed.
 
 Local variables stay where Camunda has them: an activity's input parameters
 (`mappings`), a multi-instance instance's element variable and loop counters; they are
@@ -37,6 +40,7 @@ ATTRIBUTE = "licflow_single_scope"  # set on the specs loaded from such a defini
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 TOP = "case"
 ARRIVED = "arrived"  # in a snapshot: the joins whose arrived branch was already counted
+KNOWN = "known"  # in a snapshot: the live tasks, the only ones whose missing variables were removed
 
 
 def mark(specs, single: bool) -> None:
@@ -51,8 +55,9 @@ def snapshot(workflow) -> dict[str, Any]:
     A branch waiting at a join holds its variables in the task that arrived there; what it
     wrote counts once, in the command it arrived in (`ARRIVED` keeps those already counted).
     """
-    found: dict[str, Any] = {ARRIVED: []}
+    found: dict[str, Any] = {ARRIVED: [], KNOWN: []}
     for key, (_, tasks, arrivals) in _instances(workflow).items():
+        found[KNOWN].extend(str(task.id) for task in tasks)
         variables: dict[str, Any] = {}
         for join in arrivals:
             variables.update(_shared_view(join.parent, local_names(join.parent)))
@@ -66,6 +71,7 @@ def snapshot(workflow) -> dict[str, Any]:
 def share(workflow, before: dict[str, Any]) -> None:
     """Write what the command changed into every live task of each process instance that shares one scope."""
     counted = set(before.get(ARRIVED, ()))
+    known = set(before.get(KNOWN, ()))
     for key, (spec, tasks, arrivals) in _instances(workflow).items():
         if not getattr(spec, ATTRIBUTE, False):
             continue
@@ -74,17 +80,18 @@ def share(workflow, before: dict[str, Any]) -> None:
         ordered = sorted(tasks, key=lambda t: t.last_state_change)
         names = {id(t): local_names(t) for t in ordered}
         views = [
-            (_shared_view(j.parent, local_names(j.parent)), local_names(j.parent))
+            (_shared_view(j.parent, local_names(j.parent)), local_names(j.parent), str(j.parent.id) in known)
             for j in arrivals
             if str(j.id) not in counted
         ]
-        views += [(_shared_view(t, names[id(t)]), names[id(t)]) for t in ordered]
-        for seen, around in views:
+        views += [(_shared_view(t, names[id(t)]), names[id(t)], str(t.id) in known) for t in ordered]
+        for seen, around, was_live in views:
             for name, value in seen.items():
                 if name not in old or old[name] != value:
                     new[name] = value
-            for name in set(old) - set(seen) - around:
-                new.pop(name, None)
+            if was_live:  # a task made by this command holds a copy: what it lacks was not removed
+                for name in set(old) - set(seen) - around:
+                    new.pop(name, None)
         for task in ordered:
             _write(task, new, names[id(task)])
 
@@ -114,7 +121,7 @@ def case_scope(workflow) -> dict[str, Any] | None:
         found = snapshot(workflow)
         merged = dict(found.get(TOP, {}))
         for key, variables in found.items():
-            if key not in (TOP, ARRIVED):
+            if key not in (TOP, ARRIVED, KNOWN):
                 merged.update(variables)
         return merged
     # the process's last task ("End", after the EndJoin): what its end listeners wrote is there too
