@@ -21,6 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.dialect.constructs.async_steps import AsyncContinuation, is_held
 from engine.dialect.constructs.conditions import WatchedCondition
+from engine.dialect.constructs.scope import live_tasks
 from engine.dialect.parser import ExternalServiceTask
 
 
@@ -111,29 +112,6 @@ def stuck_tasks(workflow, live: list | None = None) -> list:
     """
     live = live_tasks(workflow) if live is None else live
     return [task for task in live if getattr(task.task_spec, "bpmn_id", None) and _cannot_move(task)]
-
-
-LIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
-
-
-def live_tasks(workflow) -> list:
-    """Return the case's ready, started and waiting tasks, its sub-processes' included, in no set order.
-
-    The same tasks as `workflow.get_tasks(state=LIVE)` (a sub-process whose task finished
-    is not looked into), read from the task tables rather than by walking the tree,
-    which costs a command several times more.
-    """
-    found: list = []
-    subprocesses = workflow.subprocesses
-    pending = [workflow]
-    while pending:
-        tasks = pending.pop().tasks
-        for task in tasks.values():
-            if task.state & LIVE:
-                found.append(task)
-            if task.id in subprocesses and not task.state & TaskState.FINISHED_MASK:
-                pending.append(subprocesses[task.id])
-    return found
 
 
 def _cannot_move(task) -> bool:

@@ -130,11 +130,31 @@ def case_scope(workflow) -> dict[str, Any] | None:
     return deepcopy(ends[-1].data) if ends else {}
 
 
+def live_tasks(workflow) -> list:
+    """Return the case's ready, started and waiting tasks, its sub-processes' included, in no set order.
+
+    The same tasks as `workflow.get_tasks(state=LIVE)` (a sub-process whose task finished
+    is not looked into), read from the task tables rather than by walking the tree,
+    which costs a command several times more.
+    """
+    found: list = []
+    subprocesses = workflow.subprocesses
+    pending = [workflow]
+    while pending:
+        tasks = pending.pop().tasks
+        for task in tasks.values():
+            if task.state & LIVE:
+                found.append(task)
+            if task.id in subprocesses and not task.state & TaskState.FINISHED_MASK:
+                pending.append(subprocesses[task.id])
+    return found
+
+
 def _instances(workflow) -> dict[str, tuple[Any, list]]:
     """Group the live tasks of the case by the process instance they run in: (spec, tasks, waiting joins)."""
     top = workflow.top_workflow if hasattr(workflow, "top_workflow") else workflow
     groups: dict[str, tuple[Any, list, list]] = {}
-    for task in top.get_tasks(state=LIVE):
+    for task in live_tasks(top):
         owner = _called_workflow(task)
         key = TOP if owner is None else str(owner.parent_task_id)
         spec = top.spec if owner is None else owner.spec

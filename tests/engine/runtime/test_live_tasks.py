@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.dialect.constructs import scope
 from engine.runtime import waits
 from tests.dialect import drive
 
@@ -12,16 +13,17 @@ from tests.dialect import drive
 def compared(monkeypatch):
     """Compare every `live_tasks` answer of the engine with the tree walk it replaces; return the count."""
     answers = []
-    fast = waits.live_tasks
+    fast = scope.live_tasks
 
     def checked(workflow):
         found = fast(workflow)
-        walked = workflow.get_tasks(state=waits.LIVE)
+        walked = workflow.get_tasks(state=scope.LIVE)
         assert sorted(str(t.id) for t in found) == sorted(str(t.id) for t in walked)
         answers.append(len(found))
         return found
 
     monkeypatch.setattr(waits, "live_tasks", checked)
+    monkeypatch.setattr(scope, "live_tasks", checked)
     return answers
 
 
