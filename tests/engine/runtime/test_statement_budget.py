@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import event
 
 from engine.people.queries import open_user_tasks
 from engine.runtime import case_cache
+from engine.runtime.timers import fire_due_timers
 from tests.conftest import read_diagram
 from tests.engine import sample
 from tests.engine.sample import LOCK
@@ -30,6 +33,9 @@ BUDGET = {
     "complete a user task": 7,
     # the waiting case, the case; the case row, subscription gone, history
     "correlate a message": 5,
+    # a sweep: claim the due ones; then the fire: take the claimed timer, the case; the case row,
+    # timer fired, what it opened or closed, history; the sweep looks for more, and for the next due time
+    "fire a timer": 9,
 }
 
 
@@ -87,3 +93,14 @@ def test_a_case_read_from_the_store_costs_one_statement_more(orchestrator, state
 
     assert len(statements.sent) - before <= BUDGET["complete an external task"] + 1
     assert sample.open_review(orchestrator, case_id).element_id == "review"
+
+
+def test_a_due_timer_fires_within_its_statement_budget(orchestrator, statements):
+    case_id = sample.start(orchestrator, "B-3")
+    sample.pass_check(orchestrator)
+
+    with time_machine.travel(datetime(2030, 1, 2, 9, 0, tzinfo=UTC), tick=False):
+        with statements.counting("fire a timer"):
+            assert fire_due_timers(orchestrator.store) == 1
+
+    assert sample.case(orchestrator, case_id).status == "completed"  # the overdue review ends the case
