@@ -146,9 +146,7 @@ def fire_before_leaving(
     """
     settle()
     if fire_conditions(workflow, variables_of):
-        workflow.do_engine_steps(did_complete_task=did_complete)
-        settle()
-        run_to_waits(workflow, did_complete, variables_of, settle)
+        run_to_waits(workflow, did_complete, variables_of, settle)  # the fired events' paths, to their waits
 
 
 def fire_conditions(workflow, variables_of: Callable[[Any], Variables]) -> bool:
