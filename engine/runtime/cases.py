@@ -320,3 +320,5 @@ def change_variables(workflow: BpmnWorkflow, modifications: dict[str, Any], dele
             task.data.pop(name, None)
         if task.has_state(live):
             set_outside(task, modifications)
+    for source in scope.sources_of_waits(workflow):  # what a waiting event inherits again
+        set_outside(source, modifications)

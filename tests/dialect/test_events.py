@@ -86,6 +86,24 @@ def test_a_non_interrupting_event_sub_process_keeps_the_variables_set_after_the_
         assert replay_case(session, case_id).reproduced
 
 
+def test_a_non_interrupting_event_sub_process_neither_drops_nor_undoes_what_was_set_after_the_start(
+    orchestrator,
+):
+    drive.deploy(orchestrator, "message_event_subprocess")
+    case_id = orchestrator.start_case("dialect_message_handler", "N-3", variables={"level": 1})
+    orchestrator.change_variables(case_id, {"level": 2, "needsLab": True}, [], "officer1")
+
+    orchestrator.correlate_message("note_added", business_key="N-3")
+
+    assert drive.open_elements(orchestrator, case_id) == ["read_note", "review"]
+    assert drive.variables(orchestrator, case_id) == {"level": 2, "needsLab": True}
+    orchestrator.change_variables(case_id, {"level": 3}, [], "officer1")
+    orchestrator.correlate_message("note_added", business_key="N-3")  # the listening again keeps it too
+    assert drive.variables(orchestrator, case_id) == {"level": 3, "needsLab": True}
+    with orchestrator.store.unit_of_work() as session:
+        assert replay_case(session, case_id).reproduced
+
+
 def test_an_interrupting_message_event_sub_process_stops_the_work(orchestrator):
     orchestrator.deploy(
         drive.edited("message_event_subprocess", "note_added", attributes={"isInterrupting": "true"})

@@ -25,6 +25,29 @@ def test_a_non_interrupting_message_boundary_listens_while_its_task_lives(orches
     assert drive.status(orchestrator, case_id) == "completed"
 
 
+def test_what_a_worker_set_while_a_message_boundary_listened_stays_when_the_message_comes_again(orchestrator):
+    drive.deploy(orchestrator, "message_boundary")
+    case_id = orchestrator.start_case("dialect_reminders", "R-2", variables={"urgency": "low"})
+    orchestrator.correlate_message("reminder", business_key="R-2")
+    drive.work(orchestrator, "dialect.notify", {"urgency": "high", "notified": True})
+
+    orchestrator.correlate_message("reminder", business_key="R-2")  # the boundary listening again
+
+    assert drive.topics(orchestrator, case_id) == ["dialect.notify"]
+    assert drive.variables(orchestrator, case_id) == {"urgency": "high", "notified": True}
+
+
+def test_a_variable_changed_while_a_receive_task_waits_keeps_its_value_when_the_message_comes(orchestrator):
+    drive.deploy(orchestrator, "receive_task")
+    case_id = orchestrator.start_case("dialect_receive_task", "D-1", variables={"copies": 1})
+    orchestrator.change_variables(case_id, {"copies": 2}, ["unused"], "officer1")
+
+    orchestrator.correlate_message("documents_received", business_key="D-1")
+
+    assert drive.topics(orchestrator, case_id) == ["dialect.file"]
+    assert drive.variables(orchestrator, case_id) == {"copies": 2}
+
+
 def test_a_message_start_event_starts_a_case_with_the_message_variables(orchestrator):
     drive.deploy(orchestrator, "message_start")
 

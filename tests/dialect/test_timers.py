@@ -29,6 +29,18 @@ def test_an_intermediate_timer_waits_its_duration(orchestrator):
     assert drive.open_elements(orchestrator, case_id) == ["answer"]
 
 
+def test_a_variable_changed_while_a_timer_waits_keeps_its_value_when_it_fires(orchestrator):
+    drive.deploy(orchestrator, "timer_catch")
+    with _at(0):
+        case_id = orchestrator.start_case("dialect_timer_catch", variables={"tone": "formal", "draft": "x"})
+        orchestrator.change_variables(case_id, {"tone": "friendly"}, ["draft"], "officer1")
+    with _at(1.01):
+        fire_due_timers(orchestrator.store)
+
+    assert drive.open_elements(orchestrator, case_id) == ["answer"]
+    assert drive.variables(orchestrator, case_id) == {"tone": "friendly"}
+
+
 def test_a_non_interrupting_timer_boundary_reminds_and_the_task_stays(orchestrator):
     drive.deploy(orchestrator, "timer_catch")
     with _at(0):

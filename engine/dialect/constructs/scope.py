@@ -9,7 +9,9 @@ variables `snapshot` read before the command) and writes the result into all of 
 every waiting task, timer, boundary event and branch reads the same variables. Only a task
 that was live before can remove a variable: a task the command created holds a copy made
 wherever SpiffWorkflow made it (an event sub-process starts from the data its start event
-had when the case began), so what it lacks was never removed.
+had when the case began), so what it lacks was never removed. A waiting event takes its
+parent's copy again when it fires (and a timer at every engine step): the finished parents
+of the waiting tasks get the shared variables too, or the event would bring back old values.
 
 Local variables stay where Camunda has them: an activity's input parameters
 (`mappings`), a multi-instance instance's element variable and loop counters; they are
@@ -94,6 +96,38 @@ def share(workflow, before: dict[str, Any]) -> None:
                     new.pop(name, None)
         for task in ordered:
             _write(task, new, names[id(task)])
+        for source in _inherited_from(ordered):
+            _write(source, new, local_names(source))
+
+
+def _inherited_from(tasks: list) -> list:
+    """Return the finished tasks whose copy a waiting task of `tasks` takes again when its event comes.
+
+    SpiffWorkflow merges a catching event's parent's data over the event's own when it fires
+    (a message, a timer, a signal, a condition, a boundary event listening again): the parent
+    finished when the wait began, so its copy must hold the scope too, or the event would
+    bring back the values the variables had then.
+    """
+    live = {id(task) for task in tasks}
+    found: dict[int, Any] = {}
+    for task in tasks:
+        parent = task.parent
+        if task.has_state(TaskState.WAITING) and parent is not None and id(parent) not in live:
+            found.setdefault(id(parent), parent)
+    return list(found.values())
+
+
+def sources_of_waits(workflow) -> list:
+    """Return the finished tasks the waiting events of the case's one-scope instances inherit from.
+
+    A change of variables by a command (PUT/POST .../variables) goes there as well as into
+    the live tasks: a waiting timer takes its parent's copy again at every engine step.
+    """
+    found: list = []
+    for spec, tasks, _ in _instances(workflow).values():
+        if getattr(spec, ATTRIBUTE, False):
+            found.extend(_inherited_from(tasks))
+    return found
 
 
 def sharing(workflow, before: dict[str, Any]) -> Callable[[], dict[str, Any]]:
