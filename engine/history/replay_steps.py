@@ -18,7 +18,7 @@ from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.dialect.listeners.hooks import assignment_changed
 from engine.dialect.parser import VariablesMessageEventDefinition
 from engine.runtime import waits
-from engine.runtime.cases import case_variables, change_variables
+from engine.runtime.cases import case_variables, change_variables, completion_recorder
 from engine.runtime.commands import bpmn_error_event
 from engine.runtime.events.signals import catch_signal
 from engine.runtime.events.starts import open_at
@@ -165,12 +165,7 @@ def _one(tasks: list, element_id: str, what: str):
 def run(workflow: BpmnWorkflow, before: dict | None = None) -> list[str]:
     """Run the engine to the next waits, sharing the one scope (since `before`); return what completed."""
     completed: list[str] = []
-
-    def did_complete(task) -> None:
-        if getattr(task.task_spec, "bpmn_id", None) and task.has_state(TaskState.COMPLETED):
-            completed.append(task.task_spec.bpmn_id)
-
     share = scope.sharing(workflow, before or {})
-    conditions.run_to_waits(workflow, did_complete, case_variables, share)
+    conditions.run_to_waits(workflow, completion_recorder(completed), case_variables, share)
     share()
     return completed

@@ -186,6 +186,8 @@ def before_leaving(case: OpenCase, task) -> bool:
     As in Camunda 7, an interrupting conditional event that the new variables make true
     fires first and cancels the task (constructs/conditions.fire_before_leaving).
     """
+    if not conditions.watching(case.workflow):
+        return True  # no conditional event waits: nothing to fire, no signal thrown
     stays, case.variables_before = fire_before_leaving(
         case.workflow, case.variables_before, case.completed_elements, task
     )
