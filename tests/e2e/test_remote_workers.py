@@ -168,15 +168,22 @@ def test_two_worker_processes_and_the_js_client_carry_every_seeded_application_t
 
 
 class KillingMailSink(MailSink):
-    """Keeps a message, then kills the process that sent it before it hears that it arrived."""
+    """Keeps a message, then kills the process that sent it to `addressee` before it hears that it arrived.
+
+    Other mail (an officer's deadline alert, sent by another worker) passes: only the
+    message to the addressee is the victim's.
+    """
 
     victim: subprocess.Popen | None = None
+    addressee: str | None = None
     deliveries: Counter
 
     def keep(self, message, content: bytes) -> bool:
         self.deliveries = getattr(self, "deliveries", Counter())
         self.deliveries[message["Message-ID"]] += 1
         kept = super().keep(message, content)
+        if message["To"] != self.addressee:
+            return kept
         victim, self.victim = self.victim, None
         if victim is not None:
             os.kill(victim.pid, signal.SIGKILL)
@@ -203,13 +210,14 @@ def test_a_worker_killed_after_sending_an_email_is_replaced_and_the_applicant_ge
         {**seeded["application"], "submitted_at": "2026-11-26T10:00:00+05:00"},
     )
 
-    # When a worker with a 2-second lock sends the result e-mail and is killed before it reports
+    # When a worker with a 6-second lock (room for the notice's PDFs) sends the result e-mail
+    # and is killed before it reports
     doomed = processes.start(
         "py-doomed",
-        python_worker("py-doomed", "--topic", "notice.result", "--lock-duration", "2"),
+        python_worker("py-doomed", "--topic", "notice.result", "--lock-duration", "6"),
         environment,
     )
-    world.mail.victim = doomed
+    world.mail.victim, world.mail.addressee = doomed, seeded["application"]["applicant_email"]
     settle = wait_until_quiet(orchestrator, processes)
     deadline = time.monotonic() + QUIET_TIMEOUT
     while doomed.poll() is None:
