@@ -14,16 +14,20 @@ a plain (deferred) transaction for work that only reads.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///var/licflow.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "licflow_read_only"  # execution option: begin without taking SQLite's write lock
+# a pooled PostgreSQL connection idle this long is pinged before use (a server restart closes it);
+# one used just before is not: a ping per transaction would cost each command a round trip more
+IDLE_BEFORE_PING_SECONDS = 2.0
 
 
 def make_engine(url: str = DEFAULT_URL, **options) -> Engine:
@@ -36,7 +40,32 @@ def make_engine(url: str = DEFAULT_URL, **options) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **options)
+    engine = create_engine(url, **options)
+    event.listen(engine, "checkin", _idle_from_now)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+def _idle_from_now(_dbapi_connection, record) -> None:
+    if record is not None:
+        record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    """Ping a connection that sat in the pool a while; a dead one is replaced (the pool tries again)."""
+    idle_since = record.info.get("idle_since")
+    if idle_since is not None and time.monotonic() - idle_since >= IDLE_BEFORE_PING_SECONDS:
+        _ping(dbapi_connection)
+
+
+def _ping(dbapi_connection) -> None:
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()  # the ping's own transaction: the caller begins its own
+    except Exception as error:
+        raise exc.DisconnectionError(f"a pooled connection is gone: {error}") from error
 
 
 def _ensure_sqlite_folder(url: str) -> None:
