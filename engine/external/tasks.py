@@ -22,7 +22,9 @@ from engine.external import reports
 from engine.runtime import commands
 from engine.runtime.history import SYSTEM, record_event
 from engine.runtime.jobs import continuations
+from store import returned
 from store.models import ExternalTask, Incident
+from store.returned import every_column
 
 DEFAULT_RETRIES = 3
 BACKOFF_BASE = timedelta(seconds=5)
@@ -45,7 +47,9 @@ def fetch_and_lock(
     release_expired_locks(session, now)
     locked: list[ExternalTask] = []
     for _ in range(CLAIM_ROUNDS):
-        claimed = session.scalars(
+        claimed = returned.claimed(
+            session,
+            ExternalTask,
             _LOCK_AVAILABLE,
             {
                 "topics": list(topics),
@@ -54,7 +58,7 @@ def fetch_and_lock(
                 "owner": worker_id,
                 "expires": now + lock_duration,
             },
-        ).all()
+        )
         locked.extend(claimed)
         if not claimed or len(locked) >= max_tasks:
             break
@@ -68,27 +72,30 @@ def _lock_available():
     locked (SKIP LOCKED, so two callers choose different ones) and the UPDATE checks again
     that each is still available; SQLite runs one writer at a time.
     """
-    available = (ExternalTask.status == "available", ExternalTask.available_at <= bindparam("now"))
+    tasks = _TASKS.c
+    available = (tasks.status == "available", tasks.available_at <= bindparam("now"))
     chosen = (
-        select(ExternalTask.id)
-        .where(ExternalTask.topic.in_(bindparam("topics", expanding=True)), *available)
-        .order_by(ExternalTask.created_at, ExternalTask.id)
+        select(tasks.id)
+        .where(tasks.topic.in_(bindparam("topics", expanding=True)), *available)
+        .order_by(tasks.created_at, tasks.id)
         .limit(bindparam("room"))
         .with_for_update(skip_locked=True)
     )
     return (
-        update(ExternalTask)
-        .where(ExternalTask.id.in_(chosen.scalar_subquery()), *available)
+        update(_TASKS)
+        .where(tasks.id.in_(chosen.scalar_subquery()), *available)
         .values(
-            version=ExternalTask.version + 1,
+            version=tasks.version + 1,
             status="locked",
             lock_owner=bindparam("owner"),
             lock_expires_at=bindparam("expires"),
-            attempts=ExternalTask.attempts + 1,
+            attempts=tasks.attempts + 1,
         )
-        .returning(ExternalTask)
-        .execution_options(synchronize_session=False, populate_existing=True)
+        .returning(*every_column(ExternalTask))
     )
+
+
+_TASKS = ExternalTask.__table__
 
 
 _LOCK_AVAILABLE = _lock_available()
@@ -100,19 +107,18 @@ def claim(session: Session, task_id: str, version: int | None, *conditions, **va
     One conditional UPDATE that returns the changed row: the changed task, or None when
     another transaction changed it first.
     """
-    where = [ExternalTask.id == task_id, *conditions]
+    where = [_TASKS.c.id == task_id, *conditions]
     if version is not None:
-        where.append(ExternalTask.version == version)
-    return session.scalars(
-        update(ExternalTask)
+        where.append(_TASKS.c.version == version)
+    statement = (
+        update(_TASKS)
         .where(*where)
-        .values(version=ExternalTask.version + 1, **values)
-        .returning(ExternalTask)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    ).first()
+        .values(version=_TASKS.c.version + 1, **values)
+        .returning(*every_column(ExternalTask))
+    )
+    return next(iter(returned.claimed(session, ExternalTask, statement)), None)
 
 
-_TASKS = ExternalTask.__table__
 _EXPIRED = (  # built once, run as plain SQL: every fetch asks it
     select(_TASKS.c.id, _TASKS.c.version)
     .where(_TASKS.c.status == "locked", _TASKS.c.lock_expires_at <= bindparam("now"))
@@ -138,25 +144,24 @@ def release_expired_locks(session: Session, now: datetime) -> int:
 
 # the claim of every report, built once: a statement built per call costs a report a third more
 _CLAIM_HELD = (
-    update(ExternalTask)
+    update(_TASKS)
     .where(
-        ExternalTask.id == bindparam("task_id"),
-        ExternalTask.status == "locked",
-        ExternalTask.lock_owner == bindparam("worker_id"),
-        ExternalTask.lock_expires_at > bindparam("now"),
+        _TASKS.c.id == bindparam("task_id"),
+        _TASKS.c.status == "locked",
+        _TASKS.c.lock_owner == bindparam("worker_id"),
+        _TASKS.c.lock_expires_at > bindparam("now"),
     )
-    .values(version=ExternalTask.version + 1)
-    .returning(ExternalTask)
-    .execution_options(synchronize_session=False, populate_existing=True)
+    .values(version=_TASKS.c.version + 1)
+    .returning(*every_column(ExternalTask))
 )
 
 
 def locked_by(session: Session, task_id: str, worker_id: str) -> ExternalTask:
     """Claim the task while `worker_id` still holds its lock, or raise LockLost/NotFound."""
     held = {"task_id": task_id, "worker_id": worker_id, "now": clock.now()}
-    task = session.scalars(_CLAIM_HELD, held).first()
-    if task is not None:
-        return task
+    claimed = returned.claimed(session, ExternalTask, _CLAIM_HELD, held)
+    if claimed:
+        return claimed[0]
     if session.get(ExternalTask, task_id) is None:
         raise NotFound(f"no external task with id {task_id!r}")
     raise LockLost(f"external task {task_id} is not locked by {worker_id!r}")

@@ -24,7 +24,9 @@ from engine.runtime.definitions import require_latest
 from engine.runtime.events import signals, starts
 from engine.runtime.events.starts import require_variables
 from engine.runtime.jobs import continuations
+from store import returned
 from store.models import Case, ExternalTask, ProcessDefinition, Timer, UserTask
+from store.returned import every_column
 
 Variables = dict[str, Any]
 
@@ -75,27 +77,26 @@ def complete_user_task(
     return case.id
 
 
-_CLAIM_FOR_COMPLETION = (  # built once: every completion claims its task
-    update(UserTask)
+_USER_TASKS = UserTask.__table__.c
+_CLAIM_FOR_COMPLETION = (  # built once, run as Core (store/returned.py): every completion claims its task
+    update(UserTask.__table__)
     .where(
-        UserTask.id == bindparam("task_id"),
-        UserTask.status == "open",
-        UserTask.completed_by.is_(None),
-        or_(UserTask.assignee.is_(None), UserTask.assignee == bindparam("username")),
+        _USER_TASKS.id == bindparam("task_id"),
+        _USER_TASKS.status == "open",
+        _USER_TASKS.completed_by.is_(None),
+        or_(_USER_TASKS.assignee.is_(None), _USER_TASKS.assignee == bindparam("username")),
     )
     .values(completed_by=bindparam("actor"))
-    .returning(UserTask)
-    .execution_options(synchronize_session=False, populate_existing=True)
+    .returning(*every_column(UserTask))
 )
 
 
 def _claim_for_completion(session: Session, task_id: str, actor: str, username: str | None) -> UserTask:
     """Mark an open task as being completed by `actor`, if nobody else holds or completes it."""
-    claimed = session.scalars(
-        _CLAIM_FOR_COMPLETION, {"task_id": task_id, "actor": actor, "username": username}
-    ).first()
-    if claimed is not None:
-        return claimed
+    held = {"task_id": task_id, "actor": actor, "username": username}
+    claimed = returned.claimed(session, UserTask, _CLAIM_FOR_COMPLETION, held)
+    if claimed:
+        return claimed[0]
     row = session.get(UserTask, task_id, populate_existing=True)
     if row is None:
         raise NotFound(f"no user task with id {task_id!r}")

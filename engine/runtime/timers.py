@@ -48,8 +48,10 @@ from engine import clock
 from engine.errors import Conflict, InvalidCommand, ProcessError
 from engine.runtime import commands
 from engine.runtime.events import start_events
+from store import returned
 from store.db import Store
 from store.models import Incident, Timer
+from store.returned import every_column
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL = timedelta(seconds=30)  # a safety net: the service wakes at each due time
@@ -198,18 +200,21 @@ def _fire_claimed(store: Store, timer_id: str, claim: str, actor: str, pause, st
 
 def _claimed(session: Session, timer_id: str, claim: str) -> Timer | None:
     """Read timer `timer_id` if it still waits under `claim`, and clear the claim (moving its version)."""
-    return session.scalars(_TAKE_CLAIMED, {"timer_id": timer_id, "claim": claim}).first()
+    taken = returned.claimed(session, Timer, _TAKE_CLAIMED, {"timer_id": timer_id, "claim": claim})
+    return next(iter(taken), None)
 
 
-# read and unclaim in one statement, built once: every fire runs it
+# read and unclaim in one statement, built once and run as Core (store/returned.py): every fire runs it
+_TIMER = Timer.__table__.c
 _TAKE_CLAIMED = (
-    update(Timer)
+    update(Timer.__table__)
     .where(
-        Timer.id == bindparam("timer_id"), Timer.claimed_by == bindparam("claim"), Timer.status == "waiting"
+        _TIMER.id == bindparam("timer_id"),
+        _TIMER.claimed_by == bindparam("claim"),
+        _TIMER.status == "waiting",
     )
-    .values(claimed_by=None, claimed_until=None, version=Timer.version + 1)
-    .returning(Timer)
-    .execution_options(synchronize_session=False, populate_existing=True)
+    .values(claimed_by=None, claimed_until=None, version=_TIMER.version + 1)
+    .returning(*every_column(Timer))
 )
 
 
