@@ -31,9 +31,13 @@ def claimed(session: Session, model, statement, params: dict | None = None) -> l
     return persistent(session, model, session.connection().execute(statement, params or {}))
 
 
-def persistent(session: Session, model, rows) -> list:
-    """Return each row of every_column(model) as the session's persistent `model` object."""
-    names, key_index = _attributes(model)
+def persistent(session: Session, model, rows, columns: tuple | None = None) -> list:
+    """Return each row of `columns` (every_column(model)) as the session's persistent `model` object.
+
+    Columns left out (a large one) are not loaded: the object reads them when asked, as a
+    deferred column.
+    """
+    names, key_index = _attributes(model, columns or every_column(model))
     objects = []
     for row in rows:
         known = session.identity_map.get(session.identity_key(model, (row[key_index],)))
@@ -50,8 +54,7 @@ def persistent(session: Session, model, rows) -> list:
 
 
 @cache
-def _attributes(model) -> tuple[tuple[str, ...], int]:
+def _attributes(model, columns: tuple) -> tuple[tuple[str, ...], int]:
     mapper = inspect(model)
     (key,) = mapper.primary_key
-    columns = every_column(model)
     return tuple(mapper.get_property_by_column(c).key for c in columns), columns.index(key)

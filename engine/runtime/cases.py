@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, inspect, select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,6 +31,7 @@ from engine.runtime.projections import NOTHING, Waits, reconcile, waits_of
 from engine.runtime.serializer import dump_state, load_state
 from engine.runtime.state_summary import state_summary
 from store.models import Case, HistoryEvent, ProcessDefinition
+from store.returned import persistent
 
 
 @dataclass
@@ -83,15 +84,13 @@ def open_case(session: Session, case_id: str) -> OpenCase:
     The state (the largest column) is read only when the cache holds no workflow at the
     row's revision, and a definition's spec only when its parsed copy is not in memory.
     """
-    found = session.execute(_CASE_QUERY, {"case_id": case_id}).first()
-    if found is None:
-        raise NotFound(f"no case with id {case_id!r}")
-    row, definition, last_seq, last_hash = found
+    row, definition, last_seq, last_hash = _case_and_definition(session, case_id)
     spec, _ = specs_of(definition)
     cached = _read_in_this_transaction(session, row.id) or CASES.take(row.id, row.revision)
     if cached is None:
-        subprocess_specs = specs_for_state(session, definition, row.state)
-        workflow = load_state(row.state, spec, subprocess_specs, shared_script_engine())
+        state = _state_of(session, row)
+        subprocess_specs = specs_for_state(session, definition, state)
+        workflow = load_state(state, spec, subprocess_specs, shared_script_engine())
         saved_waits = waits_of(workflow)
     else:
         workflow, saved_waits = cached
@@ -140,23 +139,49 @@ def _read_in_this_transaction(session: Session, case_id: str) -> tuple[BpmnWorkf
     return case.workflow, case.saved_waits
 
 
+def _case_and_definition(session: Session, case_id: str) -> tuple[Case, ProcessDefinition, int, str]:
+    """Read the case row, its definition and its history's head in one Core query (store/returned.py)."""
+    session.flush()  # what the transaction changed before is read back, as the ORM's autoflush would
+    found = session.connection().execute(_CASE_QUERY, {"case_id": case_id}).first()
+    if found is None:
+        raise NotFound(f"no case with id {case_id!r}")
+    split = len(_CASE_COLUMNS)
+    (row,) = persistent(session, Case, [found[:split]], _CASE_COLUMNS)
+    (definition,) = persistent(session, ProcessDefinition, [found[split:-2]], _DEFINITION_COLUMNS)
+    return row, definition, found[-2], found[-1]
+
+
+def _state_of(session: Session, row: Case) -> str:
+    """Return the case's saved state, read (the largest column) only now that it is needed."""
+    if "state" not in inspect(row).unloaded:
+        return row.state
+    state = session.connection().execute(_STATE_QUERY, {"case_id": row.id}).scalar_one()
+    set_committed_value(row, "state", state)
+    return state
+
+
+_CASES = Case.__table__
+# what a command reads of a case without its state, and of a definition without its spec and files
+_CASE_COLUMNS = tuple(c for c in _CASES.c if c.key != "state")
+_DEFINITION_COLUMNS = tuple(c for c in ProcessDefinition.__table__.c if c.key not in ("spec", "source"))
+
+
 def _case_query():
     head = last_event_query(bindparam("case_id"))
     return (
         select(
-            Case,
-            ProcessDefinition,
+            *_CASE_COLUMNS,
+            *_DEFINITION_COLUMNS,
             head.with_only_columns(HistoryEvent.seq).scalar_subquery(),
             head.with_only_columns(HistoryEvent.hash).scalar_subquery(),
         )
-        .join(ProcessDefinition, ProcessDefinition.id == Case.definition_id)
-        .where(Case.id == bindparam("case_id"))
-        .options(defer(Case.state), defer(ProcessDefinition.spec), defer(ProcessDefinition.source))
+        .join_from(_CASES, ProcessDefinition.__table__, ProcessDefinition.id == Case.definition_id)
+        .where(_CASES.c.id == bindparam("case_id"))
     )
 
 
 _CASE_QUERY = _case_query()
-_CASES = Case.__table__
+_STATE_QUERY = select(_CASES.c.state).where(_CASES.c.id == bindparam("case_id"))
 # optimistic locking: the UPDATE holds only while the row is still at the revision read
 _SAVE_CASE = (
     update(_CASES)
