@@ -98,10 +98,16 @@ def set_assignee(session: Session, task_id: str, assignee: str | None, actor: st
         _assignee_changed(session, task, actor)
 
 
-def _open_task(session: Session, task_id: str) -> UserTask:
+def user_task(session: Session, task_id: str) -> UserTask:
+    """Return the row of user task `task_id`, open or not, or raise NotFound."""
     task = session.get(UserTask, task_id)
     if task is None:
         raise NotFound(Phrase(NO_TASK, task=repr(task_id)))
+    return task
+
+
+def _open_task(session: Session, task_id: str) -> UserTask:
+    task = user_task(session, task_id)
     if task.status != "open":
         raise Conflict(
             Phrase(N_("user task %(task)s is %(status)s, not open"), task=task_id, status=task.status)

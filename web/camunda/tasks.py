@@ -115,12 +115,23 @@ def _visible(task_id: str, permission=READ_TASK):
 
 
 def _visible_in(session, task_id: str, permission):
-    who = caller()
+    _permitted(session, task_id, permission)
     form = describe_task(session, task_id)
-    opened = cases.read_case(session, form.task.case_id)
-    if not who.sees_every_task and not assignment.may_work_on(form.task, who.name, who.roles):
+    return form, cases.read_case(session, form.task.case_id).definition
+
+
+def _permitted(session, task_id: str, permission):
+    """Return the task's row, or refuse a caller who is not among its candidates (no form is read)."""
+    who = caller()
+    task = assignment.user_task(session, task_id)
+    if not who.sees_every_task and not assignment.may_work_on(task, who.name, who.roles):
         raise Forbidden(who, permission, task_id)
-    return form, opened.definition
+    return task
+
+
+def _check_permitted(task_id: str, permission) -> None:
+    with _orchestrator().transaction() as session:
+        _permitted(session, task_id, permission)
 
 
 @route("GET", "/task/{task_id}", READ_TASK)
@@ -137,7 +148,7 @@ def claim(task_id: str):
     """Claim a task for a person; someone else's claim answers 409."""
     user_id = params.string_field(params.body(), "userId", required=True)
     _check_for_someone_else(user_id)
-    _visible(task_id, WORK_ON_TASK)
+    _check_permitted(task_id, WORK_ON_TASK)
     with _orchestrator().transaction() as session:
         assignment.claim(session, task_id, user_id)
     return "", 204
@@ -147,7 +158,7 @@ def claim(task_id: str):
 def unclaim(task_id: str):
     """Give a task back to its candidates; heads may take back another person's claim."""
     who = caller()
-    _visible(task_id, WORK_ON_TASK)
+    _check_permitted(task_id, WORK_ON_TASK)
     with _orchestrator().transaction() as session:
         assignment.unclaim(session, task_id, who.name, override=who.may(ASSIGN_TASK))
     return "", 204
@@ -158,7 +169,7 @@ def set_assignee(task_id: str):
     """Make a person (or nobody, with userId null) the assignee of a task, whoever held it."""
     body = params.body()
     user_id = params.string_field(body, "userId")
-    _visible(task_id, ASSIGN_TASK)
+    _check_permitted(task_id, ASSIGN_TASK)
     with _orchestrator().transaction() as session:
         assignment.set_assignee(session, task_id, user_id, caller().actor)
     return "", 204
@@ -188,9 +199,9 @@ def _complete(task_id: str):
     variables = from_typed(body.get("variables"), "variables")
     who = caller()
     with _orchestrator().transaction() as session:  # the task checked is the task completed
-        form, _ = _visible_in(session, task_id, WORK_ON_TASK)
-        if form.task.assignee not in (None, who.name) and not who.client:
-            raise Conflict(f"task {task_id} is claimed by {form.task.assignee}")
+        task = _permitted(session, task_id, WORK_ON_TASK)
+        if task.assignee not in (None, who.name) and not who.client:
+            raise Conflict(f"task {task_id} is claimed by {task.assignee}")
         case_id = commands.complete_user_task(session, task_id, variables, who.actor)
     if not params.boolean_field(body, "withVariablesInReturn"):
         return "", 204
