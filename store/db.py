@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
+
+from store.writers import WriterTurns, lock_file_of
 
 DEFAULT_URL = "sqlite:///var/licflow.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -100,6 +102,11 @@ class Store:
         self._reading_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        self._writers = (
+            WriterTurns(lock_file_of(self.engine.url.database or ""), SQLITE_BUSY_TIMEOUT_MS / 1000)
+            if self.engine.dialect.name == "sqlite"
+            else None
+        )
 
     @property
     def is_postgresql(self) -> bool:
@@ -107,8 +114,12 @@ class Store:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """Open a session that commits once at the end, or rolls back on an error."""
-        with self._sessions() as session, session.begin():
+        """Open a session that commits once at the end, or rolls back on an error.
+
+        On SQLite the writer first waits for its turn (store/writers.py).
+        """
+        turn = self._writers.turn() if self._writers is not None else nullcontext()
+        with turn, self._sessions() as session, session.begin():
             yield session
 
     @contextmanager
