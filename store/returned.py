@@ -31,6 +31,11 @@ def claimed(session: Session, model, statement, params: dict | None = None) -> l
     return persistent(session, model, session.connection().execute(statement, params or {}))
 
 
+def first_claimed(session: Session, model, statement, params: dict | None = None):
+    """Return the one object `claimed` gives, or None when the claim changed no row."""
+    return next(iter(claimed(session, model, statement, params)), None)
+
+
 def persistent(session: Session, model, rows, columns: tuple | None = None) -> list:
     """Return each row of `columns` (every_column(model)) as the session's persistent `model` object.
 

@@ -116,7 +116,7 @@ def claim(session: Session, task_id: str, version: int | None, *conditions, **va
         .values(version=_TASKS.c.version + 1, **values)
         .returning(*every_column(ExternalTask))
     )
-    return next(iter(returned.claimed(session, ExternalTask, statement)), None)
+    return returned.first_claimed(session, ExternalTask, statement)
 
 
 _EXPIRED = (  # built once, run as plain SQL: every fetch asks it

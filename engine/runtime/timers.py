@@ -6,9 +6,9 @@ transaction each: it picks up to `BATCH` timers that wait, are due and are not h
 another claim (or by one whose lease lapsed) and marks them with its own claim and a
 lease. On PostgreSQL a claimer skips the rows another claimer is marking at that moment,
 so sweeps of several threads, processes and hosts take disjoint batches; SQLite takes one
-writer at a time. Each claimed timer then fires in a transaction of its own
-(state, projections and history together), on a small thread pool where the database lets
-writers run side by side (PostgreSQL), in the sweep's thread on SQLite. The fire reads the
+writer at a time. Each claimed timer then fires in a transaction of its own (state,
+projections and history together), on a small thread pool on PostgreSQL, in the sweep's
+thread on SQLite (one writer at a time). The fire reads the
 timer only while the claim on it is still its own and clears the claim, which moves the
 timer's version: a second transaction firing the same timer at the same moment fails on
 that version, and on the case's revision, so no timer fires twice. A process that dies
@@ -18,9 +18,8 @@ takes those timers again, so none is lost.
 Nothing ends a sweep early: a timer whose transaction meets a busy database or a case
 changed at the same moment is tried again after a short pause, a timer that still cannot
 fire is released at the end of the sweep for the next one, and the sweep goes on with the
-other due timers. Whatever happened, the service sets its next wake-up: just after the next
-due time, or when another's claim lapses. Timers missed while the process was down are
-simply due, and fire at the first sweep after start-up.
+other due timers. Whatever happened, the service wakes up next just after the next due time,
+or when another's claim lapses; timers missed while down fire at the first sweep.
 """
 
 from __future__ import annotations
@@ -200,19 +199,15 @@ def _fire_claimed(store: Store, timer_id: str, claim: str, actor: str, pause, st
 
 def _claimed(session: Session, timer_id: str, claim: str) -> Timer | None:
     """Read timer `timer_id` if it still waits under `claim`, and clear the claim (moving its version)."""
-    taken = returned.claimed(session, Timer, _TAKE_CLAIMED, {"timer_id": timer_id, "claim": claim})
-    return next(iter(taken), None)
+    return returned.first_claimed(session, Timer, _TAKE_CLAIMED, {"timer_id": timer_id, "claim": claim})
 
 
 # read and unclaim in one statement, built once and run as Core (store/returned.py): every fire runs it
 _TIMER = Timer.__table__.c
 _TAKE_CLAIMED = (
     update(Timer.__table__)
-    .where(
-        _TIMER.id == bindparam("timer_id"),
-        _TIMER.claimed_by == bindparam("claim"),
-        _TIMER.status == "waiting",
-    )
+    .where(_TIMER.id == bindparam("timer_id"), _TIMER.claimed_by == bindparam("claim"))
+    .where(_TIMER.status == "waiting")
     .values(claimed_by=None, claimed_until=None, version=_TIMER.version + 1)
     .returning(*every_column(Timer))
 )
