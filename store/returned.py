@@ -31,6 +31,15 @@ def claimed(session: Session, model, statement, params: dict | None = None) -> l
     return persistent(session, model, session.connection().execute(statement, params or {}))
 
 
+def loaded(session: Session, model, statement, params: dict | None = None, columns: tuple | None = None):
+    """Run a Core SELECT of `columns` (every_column(model)); return its rows as persistent objects.
+
+    What the session holds unflushed is flushed first, as for `claimed`.
+    """
+    session.flush()
+    return persistent(session, model, session.connection().execute(statement, params or {}), columns)
+
+
 def first_claimed(session: Session, model, statement, params: dict | None = None):
     """Return the one object `claimed` gives, or None when the claim changed no row."""
     return next(iter(claimed(session, model, statement, params)), None)

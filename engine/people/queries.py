@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from store import returned
 from store.models import Case, CaseLabel, ProcessDefinition, UserTask
+from store.returned import every_column
 
 TASK_STATUSES = ("unclaimed", "mine", "claimed")
 PAGE_SIZE = 50
@@ -19,12 +21,25 @@ def open_user_tasks(
     session: Session, group: str | None = None, limit: int = 200, business_key: str | None = None
 ) -> list[UserTask]:
     """Return open user tasks, of one candidate group and of one business key if given, earliest due first."""
-    query = select(UserTask).where(UserTask.status == "open").order_by(UserTask.due_at, UserTask.id)
-    if group:
-        query = query.where(UserTask.candidate_groups.like(f"%,{group},%"))
-    if business_key:
-        query = query.join(Case, Case.id == UserTask.case_id).where(Case.business_key == business_key)
-    return list(session.scalars(query.limit(limit)))
+    query = _OPEN_TASKS[bool(group), bool(business_key)]
+    wanted = {"limit": limit, "members": f"%,{group},%", "business_key": business_key}
+    return returned.loaded(session, UserTask, query, wanted)
+
+
+def _open_tasks(of_group: bool, of_business_key: bool):
+    tasks, cases = UserTask.__table__, Case.__table__
+    query = select(*every_column(UserTask)).where(tasks.c.status == "open")
+    if of_group:
+        query = query.where(tasks.c.candidate_groups.like(bindparam("members")))
+    if of_business_key:
+        query = query.join(cases, cases.c.id == tasks.c.case_id).where(
+            cases.c.business_key == bindparam("business_key")
+        )
+    return query.order_by(tasks.c.due_at, tasks.c.id).limit(bindparam("limit"))
+
+
+# built once, run as Core (store/returned.py): every task list asks one of them
+_OPEN_TASKS = {(group, key): _open_tasks(group, key) for group in (False, True) for key in (False, True)}
 
 
 def business_keys(session: Session, case_ids: list[str]) -> dict[str, str | None]:

@@ -25,7 +25,7 @@ from engine.dialect.expressions import CaseIdentity, shared_script_engine
 from engine.errors import NotFound, ProcessError
 from engine.runtime.calls.bindings import CalledProcesses, specs_for_state
 from engine.runtime.case_cache import CASES
-from engine.runtime.definitions import specs_of
+from engine.runtime.definitions import WITHOUT_BODY_COLUMNS, specs_of
 from engine.runtime.history import GENESIS, SYSTEM, HistoryWriter, last_event_query
 from engine.runtime.projections import NOTHING, Waits, reconcile, waits_of
 from engine.runtime.serializer import dump_state, load_state
@@ -163,7 +163,7 @@ def _state_of(session: Session, row: Case) -> str:
 _CASES = Case.__table__
 # what a command reads of a case without its state, and of a definition without its spec and files
 _CASE_COLUMNS = tuple(c for c in _CASES.c if c.key != "state")
-_DEFINITION_COLUMNS = tuple(c for c in ProcessDefinition.__table__.c if c.key not in ("spec", "source"))
+_DEFINITION_COLUMNS = WITHOUT_BODY_COLUMNS
 
 
 def _case_query():

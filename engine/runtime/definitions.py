@@ -15,6 +15,7 @@ from engine.dialect.parser import parse_documents
 from engine.dialect.xmlsafe import parse_xml
 from engine.errors import InvalidDiagram, NotFound
 from engine.runtime.serializer import dump_spec, load_spec
+from store import returned
 from store.models import Deployment, ProcessDefinition
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -125,11 +126,14 @@ def runs_as_now(definition: ProcessDefinition) -> bool:
 
 # a listing's definitions: without the parsed spec and the sources, the largest columns by far
 WITHOUT_BODIES = (defer(ProcessDefinition.spec), defer(ProcessDefinition.source))
+# a definition's columns without those two: what a command reads of it
+WITHOUT_BODY_COLUMNS = tuple(c for c in ProcessDefinition.__table__.c if c.key not in ("spec", "source"))
 
 
 def latest_definition(session: Session, key: str) -> ProcessDefinition | None:
     """Return the newest version of process `key` whose deployment was not deleted, or None."""
-    return session.scalars(_LATEST, {"key": key}).first()
+    found = returned.loaded(session, ProcessDefinition, _LATEST, {"key": key}, WITHOUT_BODY_COLUMNS)
+    return found[0] if found else None
 
 
 def live():
@@ -141,12 +145,8 @@ def live():
 def _latest():
     key = ProcessDefinition.key == bindparam("key")
     newest = select(func.max(ProcessDefinition.version)).where(key, live())
-    # built once; the spec and the sources are read only when the parsed spec is not in memory
-    return (
-        select(ProcessDefinition)
-        .where(key, ProcessDefinition.version == newest.scalar_subquery())
-        .options(defer(ProcessDefinition.spec), defer(ProcessDefinition.source))
-    )
+    # built once, run as Core; the spec and the sources are read only when the parsed spec is not in memory
+    return select(*WITHOUT_BODY_COLUMNS).where(key, ProcessDefinition.version == newest.scalar_subquery())
 
 
 _LATEST = _latest()
