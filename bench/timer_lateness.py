@@ -13,8 +13,10 @@ copy of the same database:
   the one-transaction-each sweep the batches replace;
 - batched, 2 processes: a second serving process (forked) runs its own service on the same
   database, as two hosts on one PostgreSQL would: the claims keep each timer fired once;
-- outage: the batched service stops for a while in the middle of the window and starts again;
-  the figure is how long after the restart every timer overdue at that moment had fired.
+- outage: the batched service stops for a while in the middle of the window and starts again,
+  in one serving process and in two (both down, both back: on PostgreSQL `licflow serve`
+  runs a timer service in each web process); the figure is how long after the restart every
+  timer overdue at that moment had fired.
 
 "once / twice / never" count the `timer_fired` events of each case: each timer fires once.
 `python -m bench.timer_lateness --quick` (or LICFLOW_BENCH_TIMERS, LICFLOW_BENCH_TIMER_WINDOW,
@@ -143,12 +145,21 @@ def _wait_until_fired(store: Store, size: Size, until_fired: int) -> None:
         time.sleep(0.25)
 
 
-def _serve_beside(url: str, service_options: dict, done) -> None:
-    """Run a second serving process's timer service until `done` is set (a forked child)."""
+def _serve_beside(url: str, service_options: dict, done, down, up) -> None:
+    """Run another serving process's timer service until `done` is set (a forked child).
+
+    It is down, as the first process, between `down` and `up` (the outage run).
+    """
     store = Store(url)
     service = TimerService(store, **service_options)
     service.start()
-    done.wait()
+    while not done.wait(0.05):
+        if down.is_set():
+            service.stop()
+            up.wait()
+            service = TimerService(store, **service_options)
+            service.start()
+            down.clear()
     service.stop()
     store.dispose()
     os._exit(0)
@@ -159,11 +170,11 @@ def run(url: str, size: Size, service_options: dict, outage: bool = False, proce
     store = Store(url)
     restart = None
     forking = multiprocessing.get_context("fork")
-    done = forking.Event()
+    done, down, up = forking.Event(), forking.Event(), forking.Event()
     with time_machine.travel(WINDOW_STARTS - LEAD, tick=True):
         # forked inside the travel, so every process reads the same clock
         others = [
-            forking.Process(target=_serve_beside, args=(url, service_options, done))
+            forking.Process(target=_serve_beside, args=(url, service_options, done, down, up))
             for _ in range(processes - 1)
         ]
         for other in others:
@@ -174,9 +185,11 @@ def run(url: str, size: Size, service_options: dict, outage: bool = False, proce
             if outage:
                 down_at = WINDOW_STARTS + timedelta(seconds=(size.window - size.outage) / 2)
                 time.sleep(max(0.0, (down_at - clock.now()).total_seconds()))
+                down.set()  # every process is down
                 service.stop()
                 time.sleep(size.outage)
                 restart = clock.now()
+                up.set()
                 service = TimerService(store, **service_options)
                 service.start()
             _wait_until_fired(store, size, size.timers)
@@ -219,7 +232,9 @@ def _measure_catch_up(store: Store, restart: datetime, outcome: Outcome) -> None
                 Timer.element_id == ELEMENT, Timer.status == "fired"
             )
         ).all()
-    overdue = [clock.as_utc(fired_at) for due, fired_at in rows if clock.as_utc(due) < restart]
+    # overdue at the restart: due before it and not fired before the outage
+    fired = [(clock.as_utc(due), clock.as_utc(fired_at)) for due, fired_at in rows]
+    overdue = [fired_at for due, fired_at in fired if due < restart <= fired_at]
     outcome.overdue = len(overdue)
     outcome.caught_up = (max(overdue) - restart).total_seconds() if overdue else 0.0
 
@@ -270,13 +285,15 @@ def main(argv: list[str] | None = None) -> None:
         batched, baseline, _ = outcomes.values()
         print(f"{label:<11} p99 ratio baseline / batched: {p99(baseline) / max(p99(batched), 1e-9):.1f}x")
         print(f"  ... {label}: outage of {size.outage:.0f} s", file=sys.stderr, flush=True)
-        with copy_of(url) as copy:
-            outage = run(copy, size, {}, outage=True)
-        print(_row(label, f"outage {size.outage:.0f} s, batched", outage))
-        print(
-            f"{label:<11} after the {size.outage:.0f} s outage: {outage.overdue:,} timers overdue"
-            f" at the restart, all fired {outage.caught_up:.1f} s after it"
-        )
+        for processes in (1, 2):
+            with copy_of(url) as copy:
+                outage = run(copy, size, {}, outage=True, processes=processes)
+            print(_row(label, f"outage {size.outage:.0f} s, {processes} proc.", outage))
+            print(
+                f"{label:<11} after the {size.outage:.0f} s outage, {processes} process(es):"
+                f" {outage.overdue:,} timers overdue at the restart,"
+                f" all fired {outage.caught_up:.1f} s after it"
+            )
 
 
 if __name__ == "__main__":
