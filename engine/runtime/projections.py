@@ -8,7 +8,7 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as UserTaskMixin
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, case, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -230,10 +230,19 @@ _MOVE_TIMER = (
     .where(_TIMERS.c.id == bindparam("timer_id"), _TIMERS.c.status == "waiting")
     .values(due_at=bindparam("due_at"), version=_TIMERS.c.version + 1)
 )
+_ENDED = (_TIMERS.c.element_id, _TIMERS.c.kind, _TIMERS.c.retries)
+# not status IN (...): a list of values is rendered again at every execution
+_STILL_SET = or_(_TIMERS.c.status == "waiting", _TIMERS.c.status == "incident")
+_END_TIMER = (  # one timer the case no longer waits for, fired or cancelled
+    update(_TIMERS)
+    .where(_TIMERS.c.id == bindparam("timer_id"), _STILL_SET)
+    .values(status=bindparam("status"), fired_at=bindparam("at", type_=_TIMERS.c.fired_at.type))
+    .returning(*_ENDED)
+)
 # the timers a case no longer waits for, fired or cancelled, in one statement built once
 _END_TIMERS = (
     update(_TIMERS)
-    .where(_TIMERS.c.id.in_(bindparam("gone", expanding=True)), _TIMERS.c.status.in_(("waiting", "incident")))
+    .where(_TIMERS.c.id.in_(bindparam("gone", expanding=True)), _STILL_SET)
     .values(
         status=case((_TIMERS.c.id.in_(bindparam("fired", expanding=True)), "fired"), else_="cancelled"),
         fired_at=case(
@@ -244,7 +253,7 @@ _END_TIMERS = (
             else_=None,
         ),
     )
-    .returning(_TIMERS.c.element_id, _TIMERS.c.kind, _TIMERS.c.retries)
+    .returning(*_ENDED)
 )
 
 
@@ -272,9 +281,16 @@ def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) ->
     if not gone:
         return
     fired = sorted(i for i in gone if waits.wait_fired(workflow, i))
-    ended = session.connection().execute(
-        _END_TIMERS, {"gone": sorted(gone), "fired": fired, "fired_too": fired, "now": now}
-    )
+    if len(gone) == 1:  # the common case, without the IN lists a statement must render again each time
+        (timer_id,) = gone
+        ended = session.connection().execute(
+            _END_TIMER,
+            {"timer_id": timer_id, "status": "fired" if fired else "cancelled", "at": now if fired else None},
+        )
+    else:
+        ended = session.connection().execute(
+            _END_TIMERS, {"gone": sorted(gone), "fired": fired, "fired_too": fired, "now": now}
+        )
     # a job out of retries kept its row (status incident) while its case stood at the boundary
     for element_id, kind, retries in ended.all():
         if kind == "job" and retries == 0:
