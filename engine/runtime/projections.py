@@ -36,15 +36,35 @@ NOTHING = Waits()  # a new case's projection
 # built once: the rows are written with Core statements on the command's connection
 _USER_TASK, _EXTERNAL_TASK = UserTask.__table__, ExternalTask.__table__
 _INSERT_USER_TASKS = insert(_USER_TASK)
-_CLOSE_USER_TASKS = (
-    update(_USER_TASK)
-    .where(_USER_TASK.c.id.in_(bindparam("ids", expanding=True)), _USER_TASK.c.status == "open")
-    .values(status=bindparam("closed"), completed_at=bindparam("at"))
+
+
+def _for_ids(table, statement):
+    """Build `statement(condition on the ids)` twice: for one id (the common case) and for a list.
+
+    A list is an IN whose SQL is rendered again at every execution; one id is plain SQL.
+    """
+    one = statement(table.c.id == bindparam("one_id"))
+    return one, statement(table.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _run_for_ids(session, statements, ids, **values) -> None:
+    one, many = statements
+    if len(ids) == 1:
+        session.connection().execute(one, {"one_id": next(iter(ids)), **values})
+    else:
+        session.connection().execute(many, {"ids": sorted(ids), **values})
+
+
+_CLOSE_USER_TASKS = _for_ids(
+    _USER_TASK,
+    lambda ids: (
+        update(_USER_TASK)
+        .where(ids, _USER_TASK.c.status == "open")
+        .values(status=bindparam("closed"), completed_at=bindparam("at"))
+    ),
 )
 _INSERT_EXTERNAL_TASKS = insert(_EXTERNAL_TASK)
-_DELETE_EXTERNAL_TASKS = delete(_EXTERNAL_TASK).where(
-    _EXTERNAL_TASK.c.id.in_(bindparam("ids", expanding=True))
-)
+_DELETE_EXTERNAL_TASKS = _for_ids(_EXTERNAL_TASK, lambda ids: delete(_EXTERNAL_TASK).where(ids))
 _RESOLVE_TASK_INCIDENTS = (
     update(Incident.__table__)
     .where(
@@ -111,7 +131,7 @@ def _user_tasks(session, case_id, workflow, now, before: frozenset[str], after: 
     completed = {i for i in gone if _completed(workflow, i)}
     for ids, status in ((completed, "completed"), (gone - completed, "cancelled")):
         if ids:
-            session.connection().execute(_CLOSE_USER_TASKS, {"ids": list(ids), "closed": status, "at": now})
+            _run_for_ids(session, _CLOSE_USER_TASKS, ids, closed=status, at=now)
 
 
 def _completed(workflow, task_id: str) -> bool:
@@ -195,7 +215,7 @@ def _external_tasks(session, case_id, workflow, now, before, after, settled) -> 
         session.connection().execute(_INSERT_EXTERNAL_TASKS, rows)
     gone = before - after
     if gone:
-        session.connection().execute(_DELETE_EXTERNAL_TASKS, {"ids": list(gone)})
+        _run_for_ids(session, _DELETE_EXTERNAL_TASKS, gone)
     if gone - settled:
         session.connection().execute(_RESOLVE_TASK_INCIDENTS, {"ids": list(gone - settled), "at": now})
 
