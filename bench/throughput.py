@@ -55,6 +55,11 @@ def raw_instances_per_second(instances: int) -> float:
     return instances / (time.perf_counter() - started)
 
 
+def steady_raw_rate(instances: int, runs: int = 3) -> float:
+    """Return raw's best rate of `runs` runs: one run of raw is a fraction of a second, and noisy."""
+    return max(raw_instances_per_second(instances) for _ in range(runs))
+
+
 def _advance_by_hand(workflow: BpmnWorkflow) -> None:
     for task in workflow.get_tasks(state=TaskState.STARTED):
         if isinstance(task.task_spec, ExternalServiceTask):
@@ -136,17 +141,17 @@ def http_instances_per_second(url: str, instances: int) -> float:
 
 def main() -> None:
     print(f"durable throughput, {INSTANCES} instances of a 12-element diagram (instances/s)")
-    print("raw = SpiffWorkflow in memory, measured again just before each run (the machine is shared)")
+    print("raw = SpiffWorkflow in memory, its best of 3 runs just before each run (the machine is shared)")
     print(f"{'run':<30} {'raw/s':>8} {'instances/s':>12} {'ratio':>7}")
     for label, url in scratch_databases():
         upgrade(url)
         store = Store(url)
         print(f"  ... {label}: running", file=sys.stderr, flush=True)
-        raw = raw_instances_per_second(INSTANCES)
+        raw = steady_raw_rate(INSTANCES)
         durable = durable_instances_per_second(Orchestrator(store), INSTANCES)
         store.dispose()
         print(f"{'engine API, ' + label:<30} {raw:8.1f} {durable:12.1f} {durable / raw:7.2f}")
-        raw = raw_instances_per_second(INSTANCES)
+        raw = steady_raw_rate(INSTANCES)
         over_http = http_instances_per_second(url, INSTANCES)
         run = f"HTTP, {HTTP_CLIENTS} clients, {label}"
         print(f"{run:<30} {raw:8.1f} {over_http:12.1f} {over_http / raw:7.2f}")
