@@ -37,6 +37,10 @@ class CaseCache:
             return None
         return entry[1], entry[2]
 
+    def knows(self, case_id: str) -> bool:
+        """Tell whether an entry of `case_id` is kept, at whatever revision (a hint: it may go at once)."""
+        return case_id in self._entries
+
     def put_after_commit(
         self, session: Session, case_id: str, workflow: BpmnWorkflow, revision: int, kept: Any = None
     ) -> None:

@@ -142,11 +142,14 @@ def _read_in_this_transaction(session: Session, case_id: str) -> tuple[BpmnWorkf
 def _case_and_definition(session: Session, case_id: str) -> tuple[Case, ProcessDefinition, int, str]:
     """Read the case row, its definition and its history's head in one Core query (store/returned.py)."""
     session.flush()  # what the transaction changed before is read back, as the ORM's autoflush would
-    found = session.connection().execute(_CASE_QUERY, {"case_id": case_id}).first()
+    # a case the cache knows nothing of is read with its state: its workflow must be loaded
+    known = CASES.knows(case_id) or case_id in session.info.get(READ_CASES, {})
+    columns = _CASE_COLUMNS if known else _CASE_COLUMNS_WITH_STATE
+    found = session.connection().execute(_CASE_QUERIES[columns], {"case_id": case_id}).first()
     if found is None:
         raise NotFound(f"no case with id {case_id!r}")
-    split = len(_CASE_COLUMNS)
-    (row,) = persistent(session, Case, [found[:split]], _CASE_COLUMNS)
+    split = len(columns)
+    (row,) = persistent(session, Case, [found[:split]], columns)
     (definition,) = persistent(session, ProcessDefinition, [found[split:-2]], _DEFINITION_COLUMNS)
     return row, definition, found[-2], found[-1]
 
@@ -163,14 +166,15 @@ def _state_of(session: Session, row: Case) -> str:
 _CASES = Case.__table__
 # what a command reads of a case without its state, and of a definition without its spec and files
 _CASE_COLUMNS = tuple(c for c in _CASES.c if c.key != "state")
+_CASE_COLUMNS_WITH_STATE = (*_CASE_COLUMNS, _CASES.c.state)
 _DEFINITION_COLUMNS = WITHOUT_BODY_COLUMNS
 
 
-def _case_query():
+def _case_query(columns: tuple):
     head = last_event_query(bindparam("case_id"))
     return (
         select(
-            *_CASE_COLUMNS,
+            *columns,
             *_DEFINITION_COLUMNS,
             head.with_only_columns(HistoryEvent.seq).scalar_subquery(),
             head.with_only_columns(HistoryEvent.hash).scalar_subquery(),
@@ -180,7 +184,7 @@ def _case_query():
     )
 
 
-_CASE_QUERY = _case_query()
+_CASE_QUERIES = {columns: _case_query(columns) for columns in (_CASE_COLUMNS, _CASE_COLUMNS_WITH_STATE)}
 _STATE_QUERY = select(_CASES.c.state).where(_CASES.c.id == bindparam("case_id"))
 # optimistic locking: the UPDATE holds only while the row is still at the revision read
 _SAVE_CASE = (
