@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.errors import InvalidCommand, LockLost, NotFound
 from engine.external import tasks as external_tasks
+from store import returned
 from store.models import Case, ExternalTask, ProcessDefinition
+from store.returned import every_column
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,17 @@ def lock(session: Session, task_id: str, worker_id: str, duration: timedelta) ->
     """
     if not worker_id or duration <= timedelta(0):
         raise InvalidCommand("locking a task needs a worker id and a positive lock duration")
-    task = _task(session, task_id, for_update=True)
     now = clock.now()
+    external_tasks.release_expired_locks(session, now)  # an expired lock costs a retry, as in fetching
+    wanted = {"task_id": task_id, "now": now, "owner": worker_id, "expires": now + duration}
+    task = returned.first_claimed(session, ExternalTask, _LOCK_IF_AVAILABLE, wanted)
+    if task is not None:  # it was available: locked in one statement
+        return _remote(session, task, None)
+    task = _task(session, task_id, for_update=True)
     lock_running = task.status == "locked" and clock.as_utc(task.lock_expires_at) > now
     if lock_running and task.lock_owner != worker_id:
         raise LockLost(f"external task {task_id} is locked by another worker")
     if not lock_running:
-        external_tasks.release_expired_locks(session, now)  # an expired lock costs a retry, as in fetching
         if task.status != "available" or clock.as_utc(task.available_at) > now:
             raise LockLost(f"external task {task_id} is {task.status} and cannot be locked now")
         task.status, task.lock_owner = "locked", worker_id
@@ -100,6 +106,22 @@ def lock(session: Session, task_id: str, worker_id: str, duration: timedelta) ->
     task.lock_expires_at = now + duration
     session.flush()
     return _remote(session, task, None)
+
+
+_TASKS = ExternalTask.__table__.c
+_LOCK_IF_AVAILABLE = (  # built once, run as Core (store/returned.py)
+    update(ExternalTask.__table__)
+    .where(_TASKS.id == bindparam("task_id"), _TASKS.status == "available")
+    .where(_TASKS.available_at <= bindparam("now"))
+    .values(
+        status="locked",
+        lock_owner=bindparam("owner"),
+        lock_expires_at=bindparam("expires"),
+        attempts=_TASKS.attempts + 1,
+        version=_TASKS.version + 1,
+    )
+    .returning(*every_column(ExternalTask))
+)
 
 
 def describe(session: Session, task_id: str) -> RemoteTask:

@@ -69,6 +69,31 @@ def test_lock_by_id_locks_an_available_task_for_the_worker(client, deployed):
     assert fetch(client, "w1").get_json() == []
 
 
+def test_lock_by_id_takes_a_task_whose_lock_expired_and_counts_the_attempt_lost(client, deployed):
+    sample.start(deployed, "C-23")
+    task = fetch_one(client, "w1")
+
+    with time_machine.travel(clock.now() + timedelta(hours=1), tick=False):
+        answer = post(client, task["id"], "lock", {"workerId": "w2", "lockDuration": 60_000})
+        shown = client.get(f"/engine-rest/external-task/{task['id']}", headers=BEARER).get_json()
+
+    assert answer.status_code == 204
+    assert (shown["workerId"], shown["retries"]) == ("w2", 2)  # three by default, one lost with w1's lock
+
+
+def test_lock_by_id_of_a_task_the_worker_holds_sets_its_lock_anew(client, deployed):
+    sample.start(deployed, "C-24")
+    task = fetch_one(client, "w1")
+
+    with time_machine.travel(clock.now() + timedelta(seconds=30), tick=False):
+        answer = post(client, task["id"], "lock", {"workerId": "w1", "lockDuration": 600_000})
+        shown = client.get(f"/engine-rest/external-task/{task['id']}", headers=BEARER).get_json()
+        expected = camunda_date(clock.now() + timedelta(minutes=10))
+
+    assert answer.status_code == 204
+    assert (shown["workerId"], shown["lockExpirationTime"], shown["retries"]) == ("w1", expected, None)
+
+
 # unknown tasks
 
 
