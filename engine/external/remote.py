@@ -153,29 +153,31 @@ def find(session: Session, query: TaskQuery, counted: bool = True) -> tuple[list
     """
     conditions = []
     for column, value in (
-        (ExternalTask.id, query.task_id),
-        (ExternalTask.topic, query.topic),
-        (ExternalTask.lock_owner, query.worker_id),
-        (ExternalTask.case_id, query.case_id),
-        (ExternalTask.element_id, query.element_id),
+        (_TASKS.id, query.task_id),
+        (_TASKS.topic, query.topic),
+        (_TASKS.lock_owner, query.worker_id),
+        (_TASKS.case_id, query.case_id),
+        (_TASKS.element_id, query.element_id),
     ):
         if value is not None:
             conditions.append(column == value)
     now = clock.now()
-    locked_now = (ExternalTask.status == "locked") & (ExternalTask.lock_expires_at > now)
+    locked_now = (_TASKS.status == "locked") & (_TASKS.lock_expires_at > now)
     if query.locked is not None:
         conditions.append(locked_now if query.locked else ~locked_now)
     if query.retries_left is not None:
-        no_retries = ExternalTask.status == "incident"
+        no_retries = _TASKS.status == "incident"
         conditions.append(~no_retries if query.retries_left else no_retries)
     total = (
-        session.scalar(select(func.count()).select_from(ExternalTask).where(*conditions)) if counted else None
+        session.scalar(select(func.count()).select_from(ExternalTask.__table__).where(*conditions))
+        if counted
+        else None
     )
-    column = getattr(ExternalTask, query.sort_by)
-    rows = session.scalars(
-        select(ExternalTask)
+    column = _TASKS[query.sort_by]
+    rows = session.execute(  # Core rows, only read: no objects of the session are made for a list
+        select(*every_column(ExternalTask))
         .where(*conditions)
-        .order_by(column.desc() if query.descending else column, ExternalTask.id)
+        .order_by(column.desc() if query.descending else column, _TASKS.id)
         .offset(query.first)
         .limit(query.size)
     )
@@ -216,8 +218,8 @@ def _remote(session: Session, task: ExternalTask, variables: dict[str, Any] | No
     return _remotes(session, [task], [variables])[0]
 
 
-def _remotes(session: Session, tasks: list[ExternalTask], variables: list | None = None) -> list[RemoteTask]:
-    """Describe `tasks` with their cases' business keys and definitions, read in one query."""
+def _remotes(session: Session, tasks: list, variables: list | None = None) -> list[RemoteTask]:
+    """Describe `tasks` (ExternalTask objects, or rows of its columns) with their cases, read in one query."""
     if not tasks:
         return []
     ids = sorted({task.case_id for task in tasks})
@@ -230,7 +232,7 @@ def _remotes(session: Session, tasks: list[ExternalTask], variables: list | None
     ]
 
 
-def _described(task: ExternalTask, case, variables: dict[str, Any] | None) -> RemoteTask:
+def _described(task, case, variables: dict[str, Any] | None) -> RemoteTask:
     locked = task.status == "locked"
     return RemoteTask(
         id=task.id,
