@@ -1,10 +1,11 @@
 """Rows a Core statement returned, taken into the session as its persistent objects.
 
-An UPDATE ... RETURNING run through the ORM costs a claim three times what the same
-statement costs run as Core, for the ORM's statement machinery, not the database. The hot
-claims run as Core, returning every column, and `persistent` makes each row the object the
-session would have loaded: already in the session it is refreshed, else it is added as
-loaded, so that a change to it later is flushed as an UPDATE checked against its version.
+An UPDATE ... RETURNING run through the ORM costs a claim with its transaction about 40%
+more than the same statement run as Core (238 µs against 172 µs on SQLite), for the ORM's
+statement machinery, not the database. The hot claims and reads run as Core, returning
+every column, and `persistent` makes each row the object the session would have loaded:
+already in the session it is refreshed, else it is added as loaded, so that a change to it
+later is flushed as an UPDATE checked against its version.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ def claimed(session: Session, model, statement, params: dict | None = None) -> l
     What the session holds unflushed is flushed first, as the ORM's autoflush would have:
     the claim must see the changes made before it in the transaction.
     """
-    session.flush()
-    return persistent(session, model, session.connection().execute(statement, params or {}))
+    return loaded(session, model, statement, params)
 
 
 def loaded(session: Session, model, statement, params: dict | None = None, columns: tuple | None = None):
@@ -60,10 +60,10 @@ def persistent(session: Session, model, rows, columns: tuple | None = None) -> l
                 set_committed_value(known, name, value)
             objects.append(known)
             continue
-        loaded = model(**dict(zip(names, row, strict=True)))
-        make_transient_to_detached(loaded)  # as if read from the database: no change to flush
-        session.add(loaded)
-        objects.append(loaded)
+        fresh = model(**dict(zip(names, row, strict=True)))
+        make_transient_to_detached(fresh)  # as if read from the database: no change to flush
+        session.add(fresh)
+        objects.append(fresh)
     return objects
 
 
