@@ -35,7 +35,10 @@ class WriterTurns:
         _LIVE.add(self)
 
     def _after_fork(self) -> None:
-        # a fork copies the lock as the forking thread saw it: the child starts with its own
+        # a fork copies the lock as the forking thread saw it: the child starts with its own,
+        # and its own open file (closing the copy leaves the parent's file lock as it is)
+        if getattr(self, "_file", None) is not None:
+            os.close(self._file)
         self._lock = threading.RLock()
         self._local = threading.local()
         self._file: int | None = None
