@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LICFLOW = str(Path(sys.executable).with_name("licflow"))
 TOKEN_FILE = ROOT / "var" / "api-token"
 CLIENTS = 4
-CASES = int(os.environ.get("LICFLOW_BENCH_SCALE_CASES", "40"))  # per client
+CASES = int(os.environ.get("LICFLOW_BENCH_SCALE_CASES", "150"))  # per client: fewer, a run is too short
 PROCESSES = (1, 2, 4)
 TIMEOUT_S = 60  # a loaded machine answers slowly; a slow answer is not a failure
 # the sample's topic is known (serve checks every topic has a worker), but served by the clients

@@ -35,7 +35,7 @@ from store.db import Store
 from store.migrate import upgrade
 
 DIAGRAM = Path(__file__).parent / "diagrams" / "throughput.bpmn"
-INSTANCES = int(os.environ.get("LICFLOW_BENCH_INSTANCES", "200"))
+INSTANCES = int(os.environ.get("LICFLOW_BENCH_INSTANCES", "600"))
 LOCK = timedelta(minutes=5)
 HTTP_CLIENTS = 4
 WORKERS = ("--workers", "bench.throughput_workers", "--no-workers")  # the clients do the tasks
