@@ -331,7 +331,7 @@ class Progress:
 
 
 def _progress(store: Store, effects: Path) -> Progress:
-    with store.unit_of_work() as session:
+    with store.reading() as session:
         tasks = list(session.execute(select(ExternalTask.case_id, ExternalTask.id, ExternalTask.status)))
         checked = len(list(session.scalars(select(UserTask.id))))
     locked = {f"{case_id}:{task_id}" for case_id, task_id, status in tasks if status == "locked"}
@@ -339,18 +339,18 @@ def _progress(store: Store, effects: Path) -> Progress:
 
 
 def _count_available(store: Store) -> int:
-    with store.unit_of_work() as session:
+    with store.reading() as session:
         return len(list(session.scalars(select(ExternalTask.id).where(ExternalTask.status == "available"))))
 
 
 def _rows(store: Store, model) -> list:
-    with store.unit_of_work() as session:
+    with store.reading() as session:
         return list(session.scalars(select(model)))
 
 
 def _history(store: Store) -> dict[str, list[HistoryEvent]]:
     events: dict[str, list[HistoryEvent]] = defaultdict(list)
-    with store.unit_of_work() as session:
+    with store.reading() as session:
         for event in session.scalars(select(HistoryEvent).order_by(HistoryEvent.case_id, HistoryEvent.seq)):
             events[event.case_id].append(event)
     return events
