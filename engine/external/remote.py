@@ -94,15 +94,12 @@ def lock(session: Session, task_id: str, worker_id: str, duration: timedelta) ->
     task = returned.first_claimed(session, ExternalTask, _LOCK_IF_AVAILABLE, wanted)
     if task is not None:  # it was available: locked in one statement
         return _remote(session, task, None)
-    task = _task(session, task_id, for_update=True)
+    task = _task(session, task_id, for_update=True)  # not available: only its holder may lock it again
     lock_running = task.status == "locked" and clock.as_utc(task.lock_expires_at) > now
-    if lock_running and task.lock_owner != worker_id:
-        raise LockLost(f"external task {task_id} is locked by another worker")
     if not lock_running:
-        if task.status != "available" or clock.as_utc(task.available_at) > now:
-            raise LockLost(f"external task {task_id} is {task.status} and cannot be locked now")
-        task.status, task.lock_owner = "locked", worker_id
-        task.attempts += 1
+        raise LockLost(f"external task {task_id} is {task.status} and cannot be locked now")
+    if task.lock_owner != worker_id:
+        raise LockLost(f"external task {task_id} is locked by another worker")
     task.lock_expires_at = now + duration
     session.flush()
     return _remote(session, task, None)

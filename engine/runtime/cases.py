@@ -150,7 +150,7 @@ def _case_and_definition(session: Session, case_id: str) -> tuple[Case, ProcessD
         raise NotFound(f"no case with id {case_id!r}")
     split = len(columns)
     (row,) = persistent(session, Case, [found[:split]], columns)
-    (definition,) = persistent(session, ProcessDefinition, [found[split:-2]], _DEFINITION_COLUMNS)
+    (definition,) = persistent(session, ProcessDefinition, [found[split:-2]], WITHOUT_BODY_COLUMNS)
     return row, definition, found[-2], found[-1]
 
 
@@ -167,7 +167,6 @@ _CASES = Case.__table__
 # what a command reads of a case without its state, and of a definition without its spec and files
 _CASE_COLUMNS = tuple(c for c in _CASES.c if c.key != "state")
 _CASE_COLUMNS_WITH_STATE = (*_CASE_COLUMNS, _CASES.c.state)
-_DEFINITION_COLUMNS = WITHOUT_BODY_COLUMNS
 
 
 def _case_query(columns: tuple):
@@ -175,7 +174,7 @@ def _case_query(columns: tuple):
     return (
         select(
             *columns,
-            *_DEFINITION_COLUMNS,
+            *WITHOUT_BODY_COLUMNS,
             head.with_only_columns(HistoryEvent.seq).scalar_subquery(),
             head.with_only_columns(HistoryEvent.hash).scalar_subquery(),
         )

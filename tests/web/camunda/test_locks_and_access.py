@@ -69,13 +69,19 @@ def test_lock_by_id_locks_an_available_task_for_the_worker(client, deployed):
     assert fetch(client, "w1").get_json() == []
 
 
+def _lock_later(client, task_id: str, worker_id: str, later: timedelta, lock_ms: int):
+    """Lock the task by id `later` from now; return the answer, the task as shown then, and then."""
+    with time_machine.travel(clock.now() + later, tick=False):
+        answer = post(client, task_id, "lock", {"workerId": worker_id, "lockDuration": lock_ms})
+        shown = client.get(f"/engine-rest/external-task/{task_id}", headers=BEARER).get_json()
+        return answer, shown, clock.now()
+
+
 def test_lock_by_id_takes_a_task_whose_lock_expired_and_counts_the_attempt_lost(client, deployed):
     sample.start(deployed, "C-23")
     task = fetch_one(client, "w1")
 
-    with time_machine.travel(clock.now() + timedelta(hours=1), tick=False):
-        answer = post(client, task["id"], "lock", {"workerId": "w2", "lockDuration": 60_000})
-        shown = client.get(f"/engine-rest/external-task/{task['id']}", headers=BEARER).get_json()
+    answer, shown, _ = _lock_later(client, task["id"], "w2", timedelta(hours=1), 60_000)
 
     assert answer.status_code == 204
     assert (shown["workerId"], shown["retries"]) == ("w2", 2)  # three by default, one lost with w1's lock
@@ -85,12 +91,10 @@ def test_lock_by_id_of_a_task_the_worker_holds_sets_its_lock_anew(client, deploy
     sample.start(deployed, "C-24")
     task = fetch_one(client, "w1")
 
-    with time_machine.travel(clock.now() + timedelta(seconds=30), tick=False):
-        answer = post(client, task["id"], "lock", {"workerId": "w1", "lockDuration": 600_000})
-        shown = client.get(f"/engine-rest/external-task/{task['id']}", headers=BEARER).get_json()
-        expected = camunda_date(clock.now() + timedelta(minutes=10))
+    answer, shown, then = _lock_later(client, task["id"], "w1", timedelta(seconds=30), 600_000)
 
     assert answer.status_code == 204
+    expected = camunda_date(then + timedelta(minutes=10))
     assert (shown["workerId"], shown["lockExpirationTime"], shown["retries"]) == ("w1", expected, None)
 
 
