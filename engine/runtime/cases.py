@@ -180,6 +180,9 @@ def _case_query(columns: tuple):
         )
         .join_from(_CASES, ProcessDefinition.__table__, ProcessDefinition.id == Case.definition_id)
         .where(_CASES.c.id == bindparam("case_id"))
+        # PostgreSQL: the case row stays locked to the commit, so that two transactions never append
+        # to one history chain from the same head (SQLite runs one writer at a time)
+        .with_for_update(of=_CASES)
     )
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from engine import clock, extensions
-from store.models import HistoryEvent
+from store.models import Case, HistoryEvent
 
 SYSTEM = "system"
 GENESIS = "0" * 64  # the prev_hash of a case's first event
@@ -66,6 +66,8 @@ class HistoryWriter:
 
 
 _INSERT_EVENTS = insert(HistoryEvent.__table__)
+_CASES = Case.__table__
+_LOCK_CASE = select(_CASES.c.id).where(_CASES.c.id == bindparam("case_id")).with_for_update()
 
 
 def record_event(
@@ -83,7 +85,12 @@ def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def last_event(session: Session, case_id: str) -> tuple[int, str]:
-    """Return (seq, hash) of the case's last event; (0, GENESIS) before its first."""
+    """Return (seq, hash) of the case's last event; (0, GENESIS) before its first.
+
+    The case row is locked first (PostgreSQL; SQLite runs one writer at a time): an event
+    appended from this head cannot meet another transaction's event with the same seq.
+    """
+    session.execute(_LOCK_CASE, {"case_id": case_id})
     row = session.execute(last_event_query(case_id)).first()
     if row is None:
         return 0, GENESIS
