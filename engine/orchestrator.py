@@ -40,6 +40,12 @@ class Orchestrator:
         except DataError as error:  # a value the database cannot store: too long, out of range
             raise InvalidCommand(f"a value does not fit the database: {error.orig}") from error
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it never waits for, nor holds, the write lock."""
+        with self.store.reading() as session:
+            yield session
+
     def ping(self) -> None:
         """Check that the database answers (a read: it never waits behind a writer)."""
         with self.store.reading() as session:

@@ -27,6 +27,7 @@ from store.writers import WriterTurns, lock_file_of
 DEFAULT_URL = "sqlite:///var/licflow.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "licflow_read_only"  # execution option: begin without taking SQLite's write lock
+READING = "licflow_reading"  # session.info: a transaction that only reads (Store.reading)
 # a pooled PostgreSQL connection idle this long is pinged before use (a server restart closes it);
 # one used just before is not: a ping per transaction would cost each command a round trip more
 IDLE_BEFORE_PING_SECONDS = 2.0
@@ -100,7 +101,10 @@ class Store:
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reading_sessions = sessionmaker(
-            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+            self.engine.execution_options(**{READ_ONLY: True}),
+            class_=ReadingSession,
+            expire_on_commit=False,
+            info={READING: True},
         )
         self._writers = (
             WriterTurns(lock_file_of(self.engine.url.database or ""), SQLITE_BUSY_TIMEOUT_MS / 1000)
@@ -124,12 +128,38 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """Open a session for reads only: it never waits for SQLite's write lock."""
+        """Open a session for reads only: it never waits for SQLite's write lock, nor holds it.
+
+        A change made in it is refused when it would be flushed (ReadOnlyTransaction).
+        """
         with self._reading_sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class ReadOnlyTransaction(RuntimeError):
+    """Something tried to write in a transaction opened only to read: a defect of the caller."""
+
+
+class ReadingSession(Session):
+    """The session of `Store.reading()`: it flushes no change."""
+
+
+@event.listens_for(ReadingSession, "before_flush")
+def _refuse_changes(session: Session, _context, _instances) -> None:
+    changed = [*session.new, *(o for o in session.dirty if session.is_modified(o)), *session.deleted]
+    if changed:
+        raise ReadOnlyTransaction(
+            f"a transaction opened to read tried to write {type(changed[0]).__name__}: "
+            "a command must run in a unit of work"
+        )
+
+
+def is_reading(session: Session) -> bool:
+    """Tell whether `session` was opened only to read (no row lock is wanted there)."""
+    return session.info.get(READING, False)
 
 
 _UPSERTS: dict[tuple, object] = {}

@@ -60,7 +60,7 @@ def start_case(key: str):
 @token_required
 def open_tasks():
     """List open user tasks, optionally of one candidate group or one business key."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = queries.open_user_tasks(
             session, request.args.get("group"), business_key=request.args.get("businessKey")
         )

@@ -30,6 +30,7 @@ from engine.runtime.history import GENESIS, SYSTEM, HistoryWriter, last_event_qu
 from engine.runtime.projections import NOTHING, Waits, reconcile, waits_of
 from engine.runtime.serializer import dump_state, load_state
 from engine.runtime.state_summary import state_summary
+from store.db import is_reading
 from store.models import Case, HistoryEvent, ProcessDefinition
 from store.returned import persistent
 
@@ -145,7 +146,8 @@ def _case_and_definition(session: Session, case_id: str) -> tuple[Case, ProcessD
     # a case the cache knows nothing of is read with its state: its workflow must be loaded
     known = CASES.knows(case_id) or case_id in session.info.get(READ_CASES, {})
     columns = _CASE_COLUMNS if known else _CASE_COLUMNS_WITH_STATE
-    found = session.connection().execute(_CASE_QUERIES[columns], {"case_id": case_id}).first()
+    query = _CASE_QUERIES[columns, not is_reading(session)]  # a read locks no row
+    found = session.connection().execute(query, {"case_id": case_id}).first()
     if found is None:
         raise NotFound(f"no case with id {case_id!r}")
     split = len(columns)
@@ -169,9 +171,9 @@ _CASE_COLUMNS = tuple(c for c in _CASES.c if c.key != "state")
 _CASE_COLUMNS_WITH_STATE = (*_CASE_COLUMNS, _CASES.c.state)
 
 
-def _case_query(columns: tuple):
+def _case_query(columns: tuple, locking: bool):
     head = last_event_query(bindparam("case_id"))
-    return (
+    query = (
         select(
             *columns,
             *WITHOUT_BODY_COLUMNS,
@@ -180,13 +182,17 @@ def _case_query(columns: tuple):
         )
         .join_from(_CASES, ProcessDefinition.__table__, ProcessDefinition.id == Case.definition_id)
         .where(_CASES.c.id == bindparam("case_id"))
-        # PostgreSQL: the case row stays locked to the commit, so that two transactions never append
-        # to one history chain from the same head (SQLite runs one writer at a time)
-        .with_for_update(of=_CASES)
     )
+    # PostgreSQL: a command's case row stays locked to the commit, so that two transactions never
+    # append to one history chain from the same head (SQLite runs one writer at a time)
+    return query.with_for_update(of=_CASES) if locking else query
 
 
-_CASE_QUERIES = {columns: _case_query(columns) for columns in (_CASE_COLUMNS, _CASE_COLUMNS_WITH_STATE)}
+_CASE_QUERIES = {
+    (columns, locking): _case_query(columns, locking)
+    for columns in (_CASE_COLUMNS, _CASE_COLUMNS_WITH_STATE)
+    for locking in (True, False)
+}
 _STATE_QUERY = select(_CASES.c.state).where(_CASES.c.id == bindparam("case_id"))
 # optimistic locking: the UPDATE holds only while the row is still at the revision read
 _SAVE_CASE = (

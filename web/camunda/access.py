@@ -106,7 +106,7 @@ def identify() -> Caller | None:
     credentials = _basic_credentials()
     if credentials is None:
         return None
-    with current_app.extensions["licflow"].transaction() as session:
+    with current_app.extensions["licflow"].reading() as session:
         user = authenticate(session, *credentials)
         return Caller(user.username, frozenset(roles_of(user))) if user is not None else None
 

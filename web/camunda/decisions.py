@@ -58,7 +58,7 @@ def _find():
         version=params.integer("version", minimum=1),
         latest=params.boolean("latestVersion") or False,
     )
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = catalog.find_decision_definitions(session, query)
     return [d for d in found if one is None or camunda_id_of(d) == one]
 
@@ -79,14 +79,14 @@ def by_id_and_key(method: str, path: str, permission, **options):
 @by_id_and_key("GET", "", READ_DECISION)
 def decision(decision_id: str | None = None, key: str | None = None):
     """One decision definition (by key: its newest version)."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return jsonify(decision_definition_json(_one(session, decision_id, key)))
 
 
 @by_id_and_key("GET", "/xml", READ_DECISION)
 def xml(decision_id: str | None = None, key: str | None = None):
     """The DMN XML of a decision definition."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = _one(session, decision_id, key)
         return jsonify(id=camunda_id_of(found), dmnXml=found.dmn)
 

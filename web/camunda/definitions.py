@@ -76,7 +76,7 @@ def _find():
         version=params.integer("version", minimum=1),
         latest=params.boolean("latestVersion") or False,
     )
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = catalog.find_process_definitions(session, query)
     return [d for d in found if not wanted or camunda_id_of(d) in wanted]
 
@@ -99,14 +99,14 @@ def by_id_and_key(method: str, path: str, permission, **options):
 @by_id_and_key("GET", "", READ_DEFINITION)
 def definition(definition_id: str | None = None, key: str | None = None):
     """One process definition (by key: its newest version)."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return jsonify(process_definition_json(_one(session, definition_id, key)))
 
 
 @by_id_and_key("GET", "/xml", READ_DEFINITION)
 def xml(definition_id: str | None = None, key: str | None = None):
     """The BPMN XML of a process definition."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = _one(session, definition_id, key)
         return jsonify(id=camunda_id_of(found), bpmn20Xml=definitions.main_diagram(found))
 
@@ -130,7 +130,7 @@ def start(definition_id: str | None = None, key: str | None = None):
         case_id = commands.start_case_of(session, found, business_key, variables, caller().actor)
         answer = instance_json(commands.case_row(session, case_id), found)  # just saved: no query
     if with_variables:
-        with _orchestrator().transaction() as session:
+        with _orchestrator().reading() as session:
             answer["variables"] = to_typed(cases.case_variables(cases.read_case(session, case_id).workflow))
     return jsonify(answer)
 
@@ -139,7 +139,7 @@ def start(definition_id: str | None = None, key: str | None = None):
 def statistics_per_definition():
     """Running cases and open incidents of every deployed version."""
     incidents_wanted = _statistics_options()
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = catalog.find_process_definitions(session, catalog.DefinitionQuery())
         running = statistics.running_by_definition(session)
         incidents = statistics.incidents_by_definition(session)
@@ -161,7 +161,7 @@ def statistics_per_definition():
 def statistics_per_activity(definition_id: str | None = None, key: str | None = None):
     """Running cases waiting at each element of a version, and their open incidents."""
     incidents_wanted = _statistics_options()
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = _one(session, definition_id, key)
         waiting = statistics.waiting_by_element(session, found.id)
         incidents = statistics.incidents_by_element(session, found.id)
@@ -191,7 +191,7 @@ def _incident_counts(kinds) -> list[dict]:
 @by_id_and_key("GET", "/form-variables", READ_DEFINITION, query=("variableNames", "deserializeValues"))
 def start_form_variables(definition_id: str | None = None, key: str | None = None):
     """The start form's variables: licflow's diagrams have no start forms, so none."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         found = _one(session, definition_id, key)
         diagram = definitions.main_diagram(found) or ""
     root = parse_xml(diagram.encode("utf-8"))

@@ -51,7 +51,7 @@ def create():
     if lint.ran and lint.problems:
         raise InvalidDiagram("bpmnlint found problems; nothing was deployed: " + "; ".join(lint.problems))
     result = _orchestrator().create_deployment(documents, caller().actor, **options)
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         processes, decided = catalog.deployed_with(session, result.deployment.id)
         deployment = deployments.require(session, result.deployment.id)
         answer = deployment_json(deployment)
@@ -129,14 +129,14 @@ def _find():
         after=params.moment("after"),
         before=params.moment("before"),
     )
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return catalog.find_deployments(session, query)
 
 
 @route("GET", "/deployment/{deployment_id}", READ_DEPLOYMENT)
 def deployment(deployment_id: str):
     """One deployment."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return jsonify(deployment_json(deployments.require(session, deployment_id)))
 
 
@@ -157,14 +157,14 @@ def resource(deployment_id: str, resource_id: str):
 def resource_data(deployment_id: str, resource_id: str):
     """The content of one file of a deployment, as deployed."""
     _, name = _resource(deployment_id, resource_id)
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         text = deployments.require(session, deployment_id).resources[name]
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(text.encode("utf-8"), mimetype="application/octet-stream", headers=headers)
 
 
 def _names(deployment_id: str) -> list[str]:
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return sorted(deployments.require(session, deployment_id).resources)
 
 

@@ -27,13 +27,13 @@ INSTANCE_FILTERS = (
 TIME_SORT = ("startTime",)
 
 
-def _transaction():
-    return current_app.extensions["licflow"].transaction()
+def _reading():
+    return current_app.extensions["licflow"].reading()
 
 
 def _instances() -> list[dict]:
     finished, unfinished = params.boolean("finished"), params.boolean("unfinished")
-    with _transaction() as session:
+    with _reading() as session:
         records = logs.case_records(
             session,
             case_id=params.text("processInstanceId"),
@@ -89,7 +89,7 @@ def process_instance_count():
 @route("GET", "/history/process-instance/{case_id}", READ_HISTORY)
 def process_instance(case_id: str):
     """One case as history shows it."""
-    with _transaction() as session:
+    with _reading() as session:
         records = logs.case_records(session, case_id=case_id)
     if not records:
         raise NotFound(f"Historic process instance with id {case_id} does not exist")
@@ -98,7 +98,7 @@ def process_instance(case_id: str):
 
 def _activities() -> list[dict]:
     case_id, element_id = params.text("processInstanceId"), params.text("activityId")
-    with _transaction() as session:
+    with _reading() as session:
         completed = logs.events(session, ("element_completed",), case_id, element_id)
         tasks = logs.user_task_records(session, case_id, element_id)
         definitions = logs.definitions_of(session, {e.case_id for e in completed})

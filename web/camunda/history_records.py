@@ -20,13 +20,13 @@ INCIDENT_FILTERS = (*incident_routes.LIST_FILTERS, "open", "resolved")
 TIME_SORT = ("timestamp",)
 
 
-def _transaction():
-    return current_app.extensions["licflow"].transaction()
+def _reading():
+    return current_app.extensions["licflow"].reading()
 
 
 def _tasks() -> list[dict]:
     finished, unfinished = params.boolean("finished"), params.boolean("unfinished")
-    with _transaction() as session:
+    with _reading() as session:
         rows = logs.user_task_records(
             session,
             params.text("processInstanceId"),
@@ -85,7 +85,7 @@ def _variables() -> list[dict]:
     name = params.text("variableName")
     params.boolean("deserializeValues")
     found = []
-    with _transaction() as session:
+    with _reading() as session:
         for record in logs.case_records(session):
             if wanted and record.case.id not in wanted:
                 continue
@@ -162,7 +162,7 @@ def incident_count():
 
 
 def _worker_log() -> list[dict]:
-    with _transaction() as session:
+    with _reading() as session:
         found = logs.events(session, logs.WORKER_EVENTS, params.text("processInstanceId"))
         definitions = logs.definitions_of(session, {e.case_id for e in found})
     return [_worker_json(e, definitions[e.case_id]) for e in found]
@@ -208,7 +208,7 @@ def external_task_log_count():
 
 
 def _operations() -> list[dict]:
-    with _transaction() as session:
+    with _reading() as session:
         found = logs.events(session, tuple(logs.OPERATIONS), params.text("processInstanceId"))
         definitions = logs.definitions_of(session, {e.case_id for e in found})
     people = [e for e in found if e.actor.startswith(("user:", "client:"))]

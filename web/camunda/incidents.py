@@ -61,7 +61,7 @@ def incident_json(incident, definition, resolved: bool = False) -> dict:
 def find(open_only: bool) -> list:
     """Return incidents (open ones, or all) with their definitions, filtered by the query."""
     filters = {name: params.text(name) for name in ("incidentId", *FILTER_COLUMNS)}
-    with current_app.extensions["licflow"].transaction() as session:
+    with current_app.extensions["licflow"].reading() as session:
         return find_incidents(session, open_only, {k: v for k, v in filters.items() if v is not None})
 
 
@@ -94,7 +94,7 @@ def incident_count():
 @route("GET", "/incident/{incident_id}", READ_INSTANCE)
 def incident(incident_id: str):
     """One open incident."""
-    with current_app.extensions["licflow"].transaction() as session:
+    with current_app.extensions["licflow"].reading() as session:
         row = open_incident(session, incident_id)
     if row is None:
         raise NotFound(f"Cannot find incident with id {incident_id}")
@@ -127,7 +127,7 @@ def job_json(job, definition) -> dict:
 def _jobs() -> list:
     filters = {name: params.text(name) for name in JOB_FILTER_COLUMNS}
     left = True if params.boolean("withRetriesLeft") else False if params.boolean("noRetriesLeft") else None
-    with current_app.extensions["licflow"].transaction() as session:
+    with current_app.extensions["licflow"].reading() as session:
         rows = find_jobs(session, {k: v for k, v in filters.items() if v is not None}, left)
     if params.boolean("withException"):
         rows = [(job, definition) for job, definition in rows if job.error_message]
@@ -149,7 +149,7 @@ def job_count():
 @route("GET", "/job/{job_id}", READ_INSTANCE)
 def job(job_id: str):
     """One job."""
-    with current_app.extensions["licflow"].transaction() as session:
+    with current_app.extensions["licflow"].reading() as session:
         rows = find_jobs(session, {"jobId": job_id})
     if not rows:
         raise NotFound(f"Job with id {job_id} does not exist")

@@ -82,7 +82,7 @@ def _find(window: params.Window):
         first=window.first,
         size=window.size,
     )
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         rows, total = instances.find_instances(session, query)
     if definition:
         rows = [(c, d) for c, d in rows if definition_id(d) == definition]
@@ -99,7 +99,7 @@ def _running(session, case_id: str):
 @route("GET", "/process-instance/{case_id}", READ_INSTANCE)
 def instance(case_id: str):
     """One running case."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         opened = _running(session, case_id)
         return jsonify(instance_json(opened.row, opened.definition))
 
@@ -126,7 +126,7 @@ def variables(case_id: str):
 
 
 def _variables(case_id: str) -> dict:
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return cases.case_variables(_running(session, case_id).workflow)
 
 
@@ -169,7 +169,7 @@ def modify_variables(case_id: str):
 @route("GET", "/process-instance/{case_id}/activity-instances", READ_INSTANCE)
 def activity_instances(case_id: str):
     """The tree of where a running case waits: the process instance and its waiting elements."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         opened = _running(session, case_id)
         waiting = instances.waiting_in(session, case_id)
         process = definition_id(opened.definition)

@@ -73,7 +73,7 @@ def fetch_and_lock():
 @route("GET", "/external-task/{task_id}", READ_INSTANCE)
 def get_task(task_id: str):
     """One external task, without its variables."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         task = remote_tasks.describe(session, task_id)
     return jsonify(_task_json(task))
 
@@ -127,7 +127,7 @@ def _find(counted: bool = True):
         first=window.first,
         size=window.size,
     )
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return remote_tasks.find(session, query, counted)
 
 

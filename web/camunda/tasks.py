@@ -100,7 +100,7 @@ def _search(window: params.Window, counted: bool = True):
         first=window.first,
         size=window.size,
     )
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return task_search.search_tasks(session, wanted, counted)
 
 
@@ -110,7 +110,7 @@ def _utc(moment):
 
 def _visible(task_id: str, permission=READ_TASK):
     """Return the task's form description, or refuse a caller who is not among its candidates."""
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return _visible_in(session, task_id, permission)
 
 
@@ -130,7 +130,7 @@ def _permitted(session, task_id: str, permission):
 
 
 def _check_permitted(task_id: str, permission) -> None:
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         _permitted(session, task_id, permission)
 
 
@@ -205,7 +205,7 @@ def _complete(task_id: str):
         case_id = commands.complete_user_task(session, task_id, variables, who.actor)
     if not params.boolean_field(body, "withVariablesInReturn"):
         return "", 204
-    with _orchestrator().transaction() as session:
+    with _orchestrator().reading() as session:
         return jsonify(to_typed(cases.case_variables(cases.read_case(session, case_id).workflow)))
 
 

@@ -18,7 +18,7 @@ page_errors.install(bp)
 @role_required("auditors")
 def audit_case(case_id: str):
     """Show the case's history step by step, its chain check, replay verdict and deadlines."""
-    with current_app.extensions["licflow"].transaction() as db:
+    with current_app.extensions["licflow"].reading() as db:
         trail = audit_trail(db, case_id)
     player = {"xml": trail["diagram_xml"], "steps": [asdict(step) for step in trail["steps"]]}
     return render_template("audit/case.html", trail=trail, player=player)

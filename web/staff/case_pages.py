@@ -26,7 +26,7 @@ def _orchestrator():
 def case_list():
     """List the newest cases, optionally by business key prefix."""
     business_key = (request.args.get("business_key") or "").strip() or None
-    with _orchestrator().transaction() as db:
+    with _orchestrator().reading() as db:
         found = queries.find_cases(db, business_key)
     return render_template("cases.html", found=found, business_key=business_key or "")
 
@@ -35,7 +35,7 @@ def case_list():
 @role_required(*CASE_ROLES)
 def case_page(case_id: str):
     """Show one case: diagram, variables, deadlines, history and incidents."""
-    with _orchestrator().transaction() as db:
+    with _orchestrator().reading() as db:
         view = view_case(db, case_id)
     diagram = {
         "xml": view.diagram_xml,

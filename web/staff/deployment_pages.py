@@ -25,7 +25,7 @@ def _orchestrator():
 
 
 def _page(status: int = 200, **outcome):
-    with _orchestrator().transaction() as db:
+    with _orchestrator().reading() as db:
         versions = queries.deployed_versions(db)
     outcome.setdefault("errors", [])
     outcome.setdefault("lint", None)

@@ -48,7 +48,7 @@ def _lines(page: queries.TaskPage) -> list[dict]:
 @role_required(*TASK_ROLES)
 def task_list():
     """List the open tasks of my groups and mine, earliest statutory due time first."""
-    with _orchestrator().transaction() as db:
+    with _orchestrator().reading() as db:
         page = queries.task_page(db, _filter(), request.args.get("after"))
     return render_template(
         "tasks.html",
@@ -67,7 +67,7 @@ def task_list_json():
         return jsonify(type="Unauthorized", message="sign in first"), 401
     if not user.has(*TASK_ROLES):
         return jsonify(type="Forbidden", message="officers and heads only"), 403
-    with _orchestrator().transaction() as db:
+    with _orchestrator().reading() as db:
         page = queries.task_page(db, _filter(), request.args.get("after"))
     return jsonify(
         tasks=[
@@ -145,7 +145,7 @@ def _back(task_id: str) -> str:
 
 def _require_candidate(task_id: str) -> None:
     user = current_user()
-    with _orchestrator().transaction() as db:
+    with _orchestrator().reading() as db:
         task = describe_task(db, task_id).task
     if not assignment.may_work_on(task, user.username, user.roles):
         abort(403, _("You are not among the candidates of this task."))
@@ -163,7 +163,7 @@ def _submitted(fields) -> dict:
 
 def _render_form(task_id: str, values: dict, errors: dict, status: int = 200):
     user = current_user()
-    with _orchestrator().transaction() as db:
+    with _orchestrator().reading() as db:
         form = describe_task(db, task_id)
     may_complete = (
         form.task.status == "open"
