@@ -10,6 +10,7 @@ from bench import (
     listeners,
     scale_out,
     scripts,
+    statements,
     task_list,
     throughput,
     timer_lateness,
@@ -21,6 +22,7 @@ if __name__ == "__main__":
     install_procedure()
     throughput.main()
     engine_commands.main()
+    statements.main()
     audit.main()
     task_list.main()
     camunda_rest.main()

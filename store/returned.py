@@ -16,6 +16,8 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from store import direct
+
 
 def every_column(model) -> tuple:
     """Return the columns of `model`'s table, in the order `persistent` reads a returned row."""
@@ -37,7 +39,7 @@ def loaded(session: Session, model, statement, params: dict | None = None, colum
     What the session holds unflushed is flushed first, as for `claimed`.
     """
     session.flush()
-    return persistent(session, model, session.connection().execute(statement, params or {}), columns)
+    return persistent(session, model, direct.execute(session, statement, params), columns)
 
 
 def first_claimed(session: Session, model, statement, params: dict | None = None):

@@ -30,6 +30,7 @@ from engine.runtime.history import GENESIS, SYSTEM, HistoryWriter, last_event_qu
 from engine.runtime.projections import NOTHING, Waits, reconcile, waits_of
 from engine.runtime.serializer import dump_state, load_state
 from engine.runtime.state_summary import state_summary
+from store import direct
 from store.db import is_reading
 from store.models import Case, HistoryEvent, ProcessDefinition
 from store.returned import persistent
@@ -147,7 +148,7 @@ def _case_and_definition(session: Session, case_id: str) -> tuple[Case, ProcessD
     known = CASES.knows(case_id) or case_id in session.info.get(READ_CASES, {})
     columns = _CASE_COLUMNS if known else _CASE_COLUMNS_WITH_STATE
     query = _CASE_QUERIES[columns, not is_reading(session)]  # a read locks no row
-    found = session.connection().execute(query, {"case_id": case_id}).first()
+    found = direct.execute(session, query, {"case_id": case_id}).first()
     if found is None:
         raise NotFound(f"no case with id {case_id!r}")
     split = len(columns)
@@ -160,7 +161,7 @@ def _state_of(session: Session, row: Case) -> str:
     """Return the case's saved state, read (the largest column) only now that it is needed."""
     if "state" not in inspect(row).unloaded:
         return row.state
-    state = session.connection().execute(_STATE_QUERY, {"case_id": row.id}).scalar_one()
+    state = direct.execute(session, _STATE_QUERY, {"case_id": row.id}).scalar_one()
     set_committed_value(row, "state", state)
     return state
 
@@ -324,7 +325,8 @@ def _write_case(session: Session, row: Case, values: dict[str, Any]) -> None:
         return
     session.flush()  # what else the command added, in its one flush
     current = {name: getattr(row, name) for name in ("status", "ended_at")} | values
-    changed = session.connection().execute(
+    changed = direct.execute(
+        session,
         _SAVE_CASE,
         {"case_id": row.id, "read_revision": row.revision, **{f"new_{n}": v for n, v in current.items()}},
     )

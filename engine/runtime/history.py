@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from engine import clock, extensions
+from store import direct
 from store.models import Case, HistoryEvent
 
 SYSTEM = "system"
@@ -61,7 +62,7 @@ class HistoryWriter:
     def write(self) -> None:
         """Store the events appended since the last write, in one statement."""
         if self._pending:
-            self.session.connection().execute(_INSERT_EVENTS, self._pending)
+            direct.execute(self.session, _INSERT_EVENTS, self._pending)
             self._pending = []
 
 
@@ -90,11 +91,13 @@ def last_event(session: Session, case_id: str) -> tuple[int, str]:
     The case row is locked first (PostgreSQL; SQLite runs one writer at a time): an event
     appended from this head cannot meet another transaction's event with the same seq.
     """
-    session.execute(_LOCK_CASE, {"case_id": case_id})
-    row = session.execute(last_event_query(case_id)).first()
+    session.flush()  # the events added before are read back, as the ORM's autoflush would
+    direct.execute(session, _LOCK_CASE, {"case_id": case_id})
+    row = direct.execute(session, _LAST_EVENT, {"case_id": case_id}).first()
     if row is None:
         return 0, GENESIS
-    return row.seq, row.hash or GENESIS
+    seq, hash_ = row
+    return seq, hash_ or GENESIS
 
 
 def last_event_query(case_id):
@@ -105,6 +108,9 @@ def last_event_query(case_id):
         .order_by(HistoryEvent.seq.desc())
         .limit(1)
     )
+
+
+_LAST_EVENT = last_event_query(bindparam("case_id"))
 
 
 def canonical_time(moment: datetime) -> str:

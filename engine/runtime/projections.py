@@ -17,6 +17,7 @@ from engine.dialect.listeners.running import ASSIGNEE
 from engine.dialect.parser import ExternalServiceTask
 from engine.errors import ProcessError
 from engine.runtime import waits
+from store import direct
 from store.models import ExternalTask, Incident, MessageSubscription, Timer, UserTask
 
 
@@ -50,9 +51,9 @@ def _for_ids(table, statement):
 def _run_for_ids(session, statements, ids, **values) -> None:
     one, many = statements
     if len(ids) == 1:
-        session.connection().execute(one, {"one_id": next(iter(ids)), **values})
+        direct.execute(session, one, {"one_id": next(iter(ids)), **values})
     else:
-        session.connection().execute(many, {"ids": sorted(ids), **values})
+        direct.execute(session, many, {"ids": sorted(ids), **values})
 
 
 _CLOSE_USER_TASKS = _for_ids(
@@ -126,7 +127,7 @@ def _user_tasks(session, case_id, workflow, now, before: frozenset[str], after: 
             _user_task_row(case_id, workflow, waits.find_task(workflow, i), now)
             for i in sorted(after - before)
         ]
-        session.connection().execute(_INSERT_USER_TASKS, rows)
+        direct.execute(session, _INSERT_USER_TASKS, rows)
     gone = before - after
     completed = {i for i in gone if _completed(workflow, i)}
     for ids, status in ((completed, "completed"), (gone - completed, "cancelled")):
@@ -212,12 +213,12 @@ def _external_tasks(session, case_id, workflow, now, before, after, settled) -> 
             _external_task_row(case_id, workflow, waits.find_task(workflow, i), now)
             for i in sorted(after - before)
         ]
-        session.connection().execute(_INSERT_EXTERNAL_TASKS, rows)
+        direct.execute(session, _INSERT_EXTERNAL_TASKS, rows)
     gone = before - after
     if gone:
         _run_for_ids(session, _DELETE_EXTERNAL_TASKS, gone)
     if gone - settled:
-        session.connection().execute(_RESOLVE_TASK_INCIDENTS, {"ids": list(gone - settled), "at": now})
+        direct.execute(session, _RESOLVE_TASK_INCIDENTS, {"ids": list(gone - settled), "at": now})
 
 
 def _external_task_row(case_id, workflow, task, now) -> dict:
@@ -293,23 +294,24 @@ def _timers(session, case_id, workflow, now, before: Mapping, after: Mapping) ->
             for i, due in sorted(after.items())
             if i not in before
         ]
-        session.connection().execute(_INSERT_TIMERS, new)
+        direct.execute(session, _INSERT_TIMERS, new)
     for task_id, due_at in after.items():
         if task_id in before and before[task_id] != due_at:  # a cycle's next time
-            session.connection().execute(_MOVE_TIMER, {"timer_id": task_id, "due_at": due_at})
+            direct.execute(session, _MOVE_TIMER, {"timer_id": task_id, "due_at": due_at})
     gone = set(before) - set(after)
     if not gone:
         return
     fired = sorted(i for i in gone if waits.wait_fired(workflow, i))
     if len(gone) == 1:  # the common case, without the IN lists a statement must render again each time
         (timer_id,) = gone
-        ended = session.connection().execute(
+        ended = direct.execute(
+            session,
             _END_TIMER,
             {"timer_id": timer_id, "status": "fired" if fired else "cancelled", "at": now if fired else None},
         )
     else:
-        ended = session.connection().execute(
-            _END_TIMERS, {"gone": sorted(gone), "fired": fired, "fired_too": fired, "now": now}
+        ended = direct.execute(
+            session, _END_TIMERS, {"gone": sorted(gone), "fired": fired, "fired_too": fired, "now": now}
         )
     # a job out of retries kept its row (status incident) while its case stood at the boundary
     for element_id, kind, retries in ended.all():
@@ -348,9 +350,9 @@ def _subscriptions(session, case_id, workflow, before: frozenset[str], after: fr
             )
             for i in sorted(after - before)
         ]
-        session.connection().execute(_INSERT_SUBSCRIPTIONS, rows)
+        direct.execute(session, _INSERT_SUBSCRIPTIONS, rows)
     if before - after:
-        session.connection().execute(_DELETE_SUBSCRIPTIONS, {"ids": list(before - after)})
+        direct.execute(session, _DELETE_SUBSCRIPTIONS, {"ids": list(before - after)})
 
 
 STUCK = "unsupportedElement"
