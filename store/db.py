@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import direct
 from store.writers import WriterTurns, lock_file_of
 
 DEFAULT_URL = "sqlite:///var/licflow.db"
@@ -172,7 +173,7 @@ def upsert(session: Session, model, values: dict, key: tuple[str, ...]) -> None:
     statement = _UPSERTS.get(shape)
     if statement is None:
         statement = _UPSERTS[shape] = _upsert_statement(dialect, model.__table__, tuple(values), key)
-    session.connection().execute(statement, values)
+    direct.execute(session, statement, values)
 
 
 def _upsert_statement(dialect: str, table, names: tuple[str, ...], key: tuple[str, ...]):

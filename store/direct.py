@@ -6,9 +6,9 @@ Core's execution path costs a statement 55 µs on SQLite and 130 µs on PostgreS
 and result machinery at every execution. A command runs five to nine such statements.
 `execute` compiles a statement once for each database, with the SQL types' own conversions
 of parameters and results (SQLite keeps datetimes as text, for instance), and then only
-converts values and calls the cursor, in the session's transaction. A `before_cursor_execute` listener of the engine sees each
-statement (with no execution context). Its errors are SQLAlchemy's (`IntegrityError`,
-`OperationalError`, ...), as the callers expect from Core.
+converts values and calls the cursor, in the session's transaction. A `before_cursor_execute`
+listener of the engine sees each statement (with no execution context). Its errors are
+SQLAlchemy's (`IntegrityError`, `OperationalError`, ...), as the callers expect from Core.
 
 Only statements whose parameters are plain values run so: one with an expanding `IN` list
 (rendered again at each execution) or a Python-side column default other than a constant

@@ -22,7 +22,7 @@ from engine.external import reports
 from engine.runtime import commands
 from engine.runtime.history import SYSTEM, record_event
 from engine.runtime.jobs import continuations
-from store import returned
+from store import direct, returned
 from store.models import ExternalTask, Incident
 from store.returned import every_column
 
@@ -128,7 +128,7 @@ _EXPIRED = (  # built once, run as plain SQL: every fetch asks it
 
 def release_expired_locks(session: Session, now: datetime) -> int:
     """Make tasks whose lock expired available again, counting the lost attempt."""
-    expired = session.connection().execute(_EXPIRED, {"now": now}).all()
+    expired = direct.execute(session, _EXPIRED, {"now": now}).all()
     released = 0
     for task_id, version in expired:
         task = claim(session, task_id, version, ExternalTask.status == "locked")

@@ -39,13 +39,13 @@ _USER_TASK, _EXTERNAL_TASK = UserTask.__table__, ExternalTask.__table__
 _INSERT_USER_TASKS = insert(_USER_TASK)
 
 
-def _for_ids(table, statement):
+def _for_ids(table, statement, column: str = "id"):
     """Build `statement(condition on the ids)` twice: for one id (the common case) and for a list.
 
     A list is an IN whose SQL is rendered again at every execution; one id is plain SQL.
     """
-    one = statement(table.c.id == bindparam("one_id"))
-    return one, statement(table.c.id.in_(bindparam("ids", expanding=True)))
+    key = table.c[column]
+    return statement(key == bindparam("one_id")), statement(key.in_(bindparam("ids", expanding=True)))
 
 
 def _run_for_ids(session, statements, ids, **values) -> None:
@@ -66,17 +66,18 @@ _CLOSE_USER_TASKS = _for_ids(
 )
 _INSERT_EXTERNAL_TASKS = insert(_EXTERNAL_TASK)
 _DELETE_EXTERNAL_TASKS = _for_ids(_EXTERNAL_TASK, lambda ids: delete(_EXTERNAL_TASK).where(ids))
-_RESOLVE_TASK_INCIDENTS = (
-    update(Incident.__table__)
-    .where(
-        Incident.__table__.c.external_task_id.in_(bindparam("ids", expanding=True)),
-        Incident.__table__.c.resolved_at.is_(None),
-    )
-    .values(resolved_at=bindparam("at"), resolved_by="system: the task ended")
+_RESOLVE_TASK_INCIDENTS = _for_ids(
+    Incident.__table__,
+    lambda ids: (
+        update(Incident.__table__)
+        .where(ids, Incident.__table__.c.resolved_at.is_(None))
+        .values(resolved_at=bindparam("at"), resolved_by="system: the task ended")
+    ),
+    column="external_task_id",
 )
 _INSERT_SUBSCRIPTIONS = insert(MessageSubscription.__table__)
-_DELETE_SUBSCRIPTIONS = delete(MessageSubscription.__table__).where(
-    MessageSubscription.__table__.c.id.in_(bindparam("ids", expanding=True))
+_DELETE_SUBSCRIPTIONS = _for_ids(
+    MessageSubscription.__table__, lambda ids: delete(MessageSubscription.__table__).where(ids)
 )
 
 
@@ -218,7 +219,7 @@ def _external_tasks(session, case_id, workflow, now, before, after, settled) -> 
     if gone:
         _run_for_ids(session, _DELETE_EXTERNAL_TASKS, gone)
     if gone - settled:
-        direct.execute(session, _RESOLVE_TASK_INCIDENTS, {"ids": list(gone - settled), "at": now})
+        _run_for_ids(session, _RESOLVE_TASK_INCIDENTS, gone - settled, at=now)
 
 
 def _external_task_row(case_id, workflow, task, now) -> dict:
@@ -352,7 +353,7 @@ def _subscriptions(session, case_id, workflow, before: frozenset[str], after: fr
         ]
         direct.execute(session, _INSERT_SUBSCRIPTIONS, rows)
     if before - after:
-        direct.execute(session, _DELETE_SUBSCRIPTIONS, {"ids": list(before - after)})
+        _run_for_ids(session, _DELETE_SUBSCRIPTIONS, before - after)
 
 
 STUCK = "unsupportedElement"
