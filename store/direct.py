@@ -17,9 +17,11 @@ is run by Core, as before.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
@@ -58,15 +60,25 @@ class Rows:
         return self.rows[0][0]
 
 
-KEPT_AT_MOST = 512  # compiled statements: far more than the prebuilt ones of every module
-# (statement id, database, an INSERT's columns) -> (the statement, kept: its id stays its own; how it runs)
-_COMPILED: dict[tuple[int, str, tuple], tuple[Any, _Compiled | None]] = {}
+# statement -> {(database, an INSERT's columns): how it runs}; a statement no longer used goes
+_COMPILED: WeakKeyDictionary[Any, dict[tuple[str, tuple], _Compiled | None]] = WeakKeyDictionary()
+_LOCK = threading.Lock()
+_UNCOMPILED = object()
+
+
+def prebuilt(*statements) -> None:
+    """Say that `statements` are built once: they run directly from their first execution."""
+    with _LOCK:
+        for statement in statements:
+            _COMPILED.setdefault(statement, {})
 
 
 def execute(session: Session, statement, params: dict | Sequence[dict] | None = None):
-    """Run prebuilt `statement` in the session's transaction; a list of parameter sets runs it for each.
+    """Run `statement` in the session's transaction; a list of parameter sets runs it for each.
 
-    `statement` is built once (a module's constant): each statement is compiled and kept.
+    A statement built once (a module's constant) is compiled at its second execution and
+    run directly from then on; one built for a single execution runs through Core (whose
+    cache knows it by its shape), so that nothing is compiled for one use.
 
     Returns `Rows`, or Core's result for a statement that is not run directly.
     """
@@ -77,13 +89,15 @@ def execute(session: Session, statement, params: dict | Sequence[dict] | None = 
         return Rows([], 0)
     # an INSERT without values() names the columns its parameters give, as Core compiles it
     keys = tuple(params[0] if many else params or ()) if statement.is_insert else ()
-    key = (id(statement), dialect.name, keys)
-    kept = _COMPILED.get(key)
-    if kept is None:
-        if len(_COMPILED) >= KEPT_AT_MOST:  # not a prebuilt statement: Core runs (and caches) it
-            return connection.execute(statement, params or {})
-        kept = _COMPILED[key] = (statement, _compile(statement, dialect, keys))
-    compiled = kept[1]
+    with _LOCK:
+        forms = _COMPILED.get(statement)
+        if forms is None:  # seen for the first time
+            _COMPILED[statement] = {}
+            compiled = None
+        else:
+            compiled = forms.get((dialect.name, keys), _UNCOMPILED)
+            if compiled is _UNCOMPILED:
+                compiled = forms[dialect.name, keys] = _compile(statement, dialect, keys)
     if compiled is None:
         return connection.execute(statement, params or {})
     cursor = connection.connection.dbapi_connection.cursor()

@@ -50,8 +50,9 @@ def fetch_and_lock(
         claimed = returned.claimed(
             session,
             ExternalTask,
-            _LOCK_AVAILABLE,
+            _LOCK_ONE_TOPIC if len(topics) == 1 else _LOCK_TOPICS,
             {
+                "one_topic": next(iter(topics)),
                 "topics": list(topics),
                 "now": now,
                 "room": max_tasks - len(locked),
@@ -65,8 +66,10 @@ def fetch_and_lock(
     return sorted(locked, key=lambda task: (task.created_at, task.id))
 
 
-def _lock_available():
+def _lock_available(one_topic: bool):
     """Build the one UPDATE that locks up to `room` available tasks of `topics` and returns them.
+
+    Of one topic (the common case) it is plain SQL; of several an IN, rendered at each execution.
 
     The tasks are chosen and locked in one statement: on PostgreSQL the chosen rows are
     locked (SKIP LOCKED, so two callers choose different ones) and the UPDATE checks again
@@ -74,9 +77,14 @@ def _lock_available():
     """
     tasks = _TASKS.c
     available = (tasks.status == "available", tasks.available_at <= bindparam("now"))
+    of_topic = (
+        tasks.topic == bindparam("one_topic")
+        if one_topic
+        else tasks.topic.in_(bindparam("topics", expanding=True))
+    )
     chosen = (
         select(tasks.id)
-        .where(tasks.topic.in_(bindparam("topics", expanding=True)), *available)
+        .where(of_topic, *available)
         .order_by(tasks.created_at, tasks.id)
         .limit(bindparam("room"))
         .with_for_update(skip_locked=True)
@@ -98,7 +106,7 @@ def _lock_available():
 _TASKS = ExternalTask.__table__
 
 
-_LOCK_AVAILABLE = _lock_available()
+_LOCK_ONE_TOPIC, _LOCK_TOPICS = _lock_available(one_topic=True), _lock_available(one_topic=False)
 
 
 def claim(session: Session, task_id: str, version: int | None, *conditions, **values) -> ExternalTask | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store import direct
@@ -29,6 +29,7 @@ _EVENT_DATA = select(_EVENTS.c.data, _EVENTS.c.at).where(_EVENTS.c.case_id == bi
 _ACTIVE = select(User.__table__.c.active).where(User.__table__.c.username == bindparam("name"))
 _IN_LIST = select(_TIMERS.c.id).where(_TIMERS.c.id.in_(bindparam("ids", expanding=True)))
 DUE = datetime(2031, 3, 2, 9, 0, tzinfo=UTC)
+direct.prebuilt(_ADD_TIMERS, _DUE_BY_ID, _CLAIM, _CANCEL, _ADD_EVENT, _EVENT_DATA, _ACTIVE, _IN_LIST)
 
 
 def _timer(number: int) -> dict:
@@ -108,3 +109,19 @@ def test_a_missing_parameter_is_named_and_an_in_list_runs_through_core(store):
     with store.reading() as session:
         ids = sorted(row[0] for row in direct.execute(session, _IN_LIST, {"ids": ["t1", "t2", "t9"]}))
     assert ids == ["t1", "t2"]
+
+
+def test_a_prebuilt_statement_runs_directly_and_one_built_for_one_execution_through_core(store):
+    contexts = []
+
+    def seen(_connection, _cursor, statement, _parameters, context, _many):
+        if statement.startswith("SELECT"):
+            contexts.append(context)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    built_once = select(_TIMERS.c.id).where(_TIMERS.c.id == bindparam("timer_id"))
+    with store.reading() as session:
+        direct.execute(session, _DUE_BY_ID, {"timer_id": "t1"})
+        direct.execute(session, built_once, {"timer_id": "t1"})
+    # the driver's execution context is Core's; a direct execution has none
+    assert [context is None for context in contexts] == [True, False]
