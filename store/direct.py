@@ -173,9 +173,7 @@ def _compile(statement, dialect: Dialect, keys: tuple) -> _Compiled | None:
         names=tuple(compiled.positiontup) if compiled.positional else tuple(by_name),
         positional=compiled.positional,
         defaults=defaults,
-        binds={
-            name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in by_name.items()
-        },
+        binds={name: _bind_conversion(bind.type, dialect) for name, bind in by_name.items()},
         results=tuple(_result_conversion(c.type, dialect) for c in columns) if returns else None,
     )
 
