@@ -89,15 +89,7 @@ def execute(session: Session, statement, params: dict | Sequence[dict] | None = 
         return Rows([], 0)
     # an INSERT without values() names the columns its parameters give, as Core compiles it
     keys = tuple(params[0] if many else params or ()) if statement.is_insert else ()
-    with _LOCK:
-        forms = _COMPILED.get(statement)
-        if forms is None:  # seen for the first time
-            _COMPILED[statement] = {}
-            compiled = None
-        else:
-            compiled = forms.get((dialect.name, keys), _UNCOMPILED)
-            if compiled is _UNCOMPILED:
-                compiled = forms[dialect.name, keys] = _compile(statement, dialect, keys)
+    compiled = _compiled(statement, dialect, keys)
     if compiled is None:
         return connection.execute(statement, params or {})
     cursor = connection.connection.dbapi_connection.cursor()
@@ -128,19 +120,37 @@ def execute(session: Session, statement, params: dict | Sequence[dict] | None = 
         cursor.close()
 
 
+def _compiled(statement, dialect: Dialect, keys: tuple) -> _Compiled | None:
+    """How `statement` runs on `dialect`: None through Core (its first execution, or not plain)."""
+    forms = _COMPILED.get(statement)  # reads need no lock: only a first sight or a compile writes
+    compiled = _UNCOMPILED if forms is None else forms.get((dialect.name, keys), _UNCOMPILED)
+    if compiled is not _UNCOMPILED:
+        return compiled
+    with _LOCK:
+        forms = _COMPILED.get(statement)
+        if forms is None:  # seen for the first time
+            _COMPILED[statement] = {}
+            return None
+        if (dialect.name, keys) not in forms:
+            forms[dialect.name, keys] = _compile(statement, dialect, keys)
+        return forms[dialect.name, keys]
+
+
 def _values(compiled: _Compiled, params: dict):
-    converted = {}
-    for name, convert in compiled.binds.items():
-        if name in params:
-            value = params[name]
-        elif name in compiled.defaults:
-            value = compiled.defaults[name]
-        else:
-            raise exc.ArgumentError(f"a value is required for the parameter {name!r} of: {compiled.sql}")
-        converted[name] = convert(value) if convert is not None and value is not None else value
-    if compiled.positional:
-        return tuple(converted[name] for name in compiled.names)
-    return converted
+    """The parameters in the driver's form: a tuple in placeholder order (SQLite) or a dict."""
+    converted = [_value(compiled, name, params) for name in compiled.names]
+    return tuple(converted) if compiled.positional else dict(zip(compiled.names, converted, strict=True))
+
+
+def _value(compiled: _Compiled, name: str, params: dict):
+    if name in params:
+        value = params[name]
+    elif name in compiled.defaults:
+        value = compiled.defaults[name]
+    else:
+        raise exc.ArgumentError(f"a value is required for the parameter {name!r} of: {compiled.sql}")
+    convert = compiled.binds[name]
+    return convert(value) if convert is not None and value is not None else value
 
 
 def _rows(compiled: _Compiled, fetched: list) -> list[tuple]:
