@@ -7,6 +7,7 @@ from bench import (
     decisions,
     engine_commands,
     expressions,
+    heap,
     listeners,
     scale_out,
     scripts,
@@ -31,6 +32,7 @@ if __name__ == "__main__":
     expressions.main()
     scripts.main()
     timer_lateness.main()
+    heap.main()
     listeners.main()
     async_jobs.main()
     variable_scope.main()

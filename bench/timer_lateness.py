@@ -6,7 +6,7 @@ boundary timer, so each fire writes state, projections and history). The cases a
 first with their due times spread evenly over a window in the future; the clock is then moved
 (time-machine, ticking in real time) to just before the window and a `TimerService` runs as
 `licflow serve` runs it. Lateness is `fired_at - due_at` of each timer. Every run starts from a
-copy of the same database:
+copy of the same database, and the heap settled as `licflow serve` settles it:
 
 - batched: the service as it ships (batches of `BATCH`, its firing threads);
 - baseline: the same service claiming one timer at a time and firing it in its sweep thread,
@@ -48,6 +48,7 @@ from bench.databases import POSTGRES_ADMIN_URL, scratch_databases
 from engine import clock
 from engine.orchestrator import Orchestrator
 from engine.runtime.timers import BATCH, TimerService
+from licflow import serving
 from store.db import Store
 from store.migrate import upgrade
 from store.models import HistoryEvent, Timer
@@ -169,6 +170,7 @@ def run(url: str, size: Size, service_options: dict, outage: bool = False, proce
     """Run the timer service over the window on the database at `url`; measure each timer."""
     store = Store(url)
     restart = None
+    serving.settle_heap()  # as `licflow serve` does once started (licflow/serving.py)
     forking = multiprocessing.get_context("fork")
     done, down, up = forking.Event(), forking.Event(), forking.Event()
     with time_machine.travel(WINDOW_STARTS - LEAD, tick=True):
@@ -198,6 +200,7 @@ def run(url: str, size: Size, service_options: dict, outage: bool = False, proce
             service.stop()
             for other in others:
                 other.join()
+            serving.unsettle_heap()
     outcome = measure(store, size)
     if restart is not None:
         _measure_catch_up(store, restart, outcome)
